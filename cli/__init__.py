@@ -1,0 +1,1 @@
+"""The ``sim`` command line (typer). All printing and exit codes live here."""

@@ -1,0 +1,60 @@
+"""What every command shares: the consoles, error handling and exit codes.
+
+Exit codes: 0 success, 1 a run that failed, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from simcore.errors import InputError, SimError
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+STATE = {"debug": False}
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn simcore errors into one line per problem on stderr and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except InputError as exc:
+            _report(exc, EXIT_BAD_INPUT)
+        except SimError as exc:
+            _report(exc, EXIT_FAILED)
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing was written")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug: say so in one line, traceback with --debug
+            _report(exc, EXIT_FAILED, prefix="internal error: ")
+
+    return wrapper
+
+
+def _report(exc: BaseException, code: int, prefix: str = "error: ") -> None:
+    if STATE["debug"]:
+        traceback.print_exception(exc, file=sys.stderr)
+    for line in str(exc).splitlines() or [type(exc).__name__]:
+        err.print(f"{prefix}{line}", markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def print_json(data: object) -> None:
+    """JSON on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")

@@ -1,0 +1,65 @@
+"""``sim run SCENARIO``: Monte Carlo projection of one option."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from cli.common import err, guarded, out, print_json
+from cli.progress import LazyProgress
+from cli.report import print_summary
+from simcore import plots
+from simcore.api import simulate
+from simcore.loader import load_scenario
+from simcore.outputs import check_target, write_run
+from simcore.runner import DEFAULT_CHUNK, RunSettings
+
+
+class SamplerChoice(str, Enum):
+    mc = "mc"
+    lhs = "lhs"
+
+
+@guarded
+def run(
+    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    draws: int = typer.Option(10_000, "--draws", "-n", min=1, max=50_000_000,
+                              help="Monte Carlo draws"),
+    seed: int = typer.Option(20250401, "--seed", "-s", min=0, help="random seed"),
+    sampler: SamplerChoice = typer.Option(SamplerChoice.mc, "--sampler",
+                                          help="plain Monte Carlo or Latin hypercube"),
+    floor: float | None = typer.Option(None, "--floor", help="liquidity floor, USD bn "
+                                       "(default: the scenario's)"),
+    out_dir: Path | None = typer.Option(None, "--out", "-o", help="folder to write "
+                                        "summary.json, cash_percentiles.csv, draws.npz, "
+                                        "fan_chart.png"),
+    force: bool = typer.Option(False, "--force", help="replace an existing --out folder"),
+    json_out: bool = typer.Option(False, "--json", help="print the summary as JSON only"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no table"),
+    chunk: int = typer.Option(DEFAULT_CHUNK, "--chunk", min=1, help="draws per chunk "
+                              "(memory; results do not depend on it)"),
+) -> None:
+    """Run one scenario and summarise cash, free cash flow and launches."""
+    loaded = load_scenario(scenario)
+    if out_dir is not None:
+        check_target(out_dir, force)
+    settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
+                           chunk=chunk, keep_inputs=out_dir is not None)
+    with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
+        sim = simulate(loaded, settings, progress=progress)
+    if json_out:
+        print_json(sim.summary)
+    elif not quiet:
+        print_summary(sim.summary)
+    if out_dir is not None:
+        extra = {}
+        if plots.available():
+            extra["fan_chart.png"] = lambda p: plots.fan_chart(sim.summary, p)
+        elif not json_out:
+            err.print("note: fan_chart.png skipped: install the plot extra "
+                      "(pip install -e '.[plot]')")
+        names = write_run(out_dir, sim.result, sim.summary, force, extra)
+        if not json_out:
+            out.print(f"wrote {', '.join(names)} to {out_dir}", markup=False)

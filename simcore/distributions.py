@@ -1,0 +1,157 @@
+"""Probability distributions of uncertain inputs, mapped from the unit interval.
+
+Every distribution exposes ``ppf(u)``: a vectorised map from uniforms in
+[0, 1) to values. Samplers draw uniforms (plain Monte Carlo, Latin hypercube,
+correlated through a copula) and push them through ``ppf``, so every design
+shares one path, and common random numbers come from reusing uniforms.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+Z95 = float(stats.norm.ppf(0.95))
+
+
+class Dist(ABC):
+    """A distribution over real numbers with a vectorised inverse CDF."""
+
+    kind = "dist"
+
+    @abstractmethod
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Values at the uniforms ``u`` (the inverse CDF), same shape as ``u``."""
+
+    def frozen(self):
+        """The equivalent frozen ``scipy.stats`` distribution (None for discrete choices)."""
+        return None
+
+    @property
+    def is_fixed(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return self.kind
+
+
+@dataclass(frozen=True)
+class Fixed(Dist):
+    value: float
+    kind = "fixed"
+
+    def ppf(self, u):
+        return np.full(np.shape(u), float(self.value))
+
+    @property
+    def is_fixed(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        return f"fixed {self.value:g}"
+
+
+@dataclass(frozen=True)
+class ScipyDist(Dist):
+    """A continuous distribution backed by a frozen scipy.stats object."""
+
+    family: str
+    dist: object
+    text: str
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return self.family
+
+    def ppf(self, u):
+        return self.dist.ppf(u)
+
+    def frozen(self):
+        return self.dist
+
+    def describe(self) -> str:
+        return self.text
+
+
+def uniform(low: float, high: float) -> ScipyDist:
+    return ScipyDist("uniform", stats.uniform(loc=low, scale=high - low),
+                     f"uniform [{low:g}, {high:g}]")
+
+
+def triangular(low: float, mode: float, high: float) -> ScipyDist:
+    c = (mode - low) / (high - low)
+    return ScipyDist("triangular", stats.triang(c, loc=low, scale=high - low),
+                     f"triangular {low:g} / {mode:g} / {high:g}")
+
+
+def pert(low: float, mode: float, high: float, lamb: float = 4.0) -> ScipyDist:
+    """Beta-PERT: a beta on [low, high] with mean (low + lamb*mode + high)/(lamb + 2)."""
+    span = high - low
+    a = 1.0 + lamb * (mode - low) / span
+    b = 1.0 + lamb * (high - mode) / span
+    return ScipyDist("pert", stats.beta(a, b, loc=low, scale=span),
+                     f"PERT {low:g} / {mode:g} / {high:g}")
+
+
+def normal(mean: float, sd: float) -> ScipyDist:
+    return ScipyDist("normal", stats.norm(loc=mean, scale=sd), f"normal mean {mean:g} sd {sd:g}")
+
+
+def lognormal(mu: float, sigma: float) -> ScipyDist:
+    """Lognormal whose log has mean ``mu`` and standard deviation ``sigma``."""
+    return ScipyDist("lognormal", stats.lognorm(s=sigma, scale=float(np.exp(mu))),
+                     f"lognormal median {np.exp(mu):g} sigma {sigma:g}")
+
+
+def ci90(low: float, high: float, shape: str) -> ScipyDist:
+    """The distribution with 5% below ``low`` and 5% above ``high``."""
+    if shape == "lognormal":
+        mu = (np.log(low) + np.log(high)) / 2
+        sigma = (np.log(high) - np.log(low)) / (2 * Z95)
+        d = lognormal(float(mu), float(sigma))
+    else:
+        d = normal((low + high) / 2, (high - low) / (2 * Z95))
+    return ScipyDist("ci90", d.dist, f"90% in [{low:g}, {high:g}] ({shape})")
+
+
+@dataclass(frozen=True)
+class Bernoulli(Dist):
+    """``impact`` with probability ``p``, else 0. Rises with u: impact when u > 1 - p."""
+
+    p: float
+    impact: float
+    kind = "bernoulli"
+
+    def ppf(self, u):
+        u = np.asarray(u)
+        return np.where(u >= 1.0 - self.p, float(self.impact), 0.0) if self.p > 0 else (
+            np.zeros(u.shape))
+
+    def describe(self) -> str:
+        return f"{self.impact:g} with probability {self.p:g}, else 0"
+
+
+@dataclass(frozen=True)
+class Discrete(Dist):
+    """One of ``values`` with probabilities ``probs``; sorted so the value rises with u."""
+
+    values: tuple[float, ...]
+    probs: tuple[float, ...]
+    kind = "discrete"
+
+    def ppf(self, u):
+        order = np.argsort(self.values, kind="stable")
+        vals = np.asarray(self.values, dtype=float)[order]
+        cum = np.cumsum(np.asarray(self.probs, dtype=float)[order])
+        idx = np.searchsorted(cum[:-1], np.asarray(u), side="right")
+        return vals[idx]
+
+    def describe(self) -> str:
+        pairs = ", ".join(f"{v:g} ({p:g})" for v, p in zip(self.values, self.probs, strict=True))
+        return f"one of {pairs}"
+
+
+UNIT_UNIFORM = uniform(0.0, 1.0)

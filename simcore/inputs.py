@@ -1,0 +1,109 @@
+"""The uncertain inputs of a scenario, each named by its dotted path.
+
+An input's name is the path of its quantity in the resolved scenario
+(``operations.burn``, ``financing.asset_sales.amount``). Random streams are
+keyed by that name, so an input's draws do not depend on what else the
+scenario holds, and two options share draws wherever they share a name.
+Besides the written quantities, each event that may or may not happen (a
+financing that may fail, a deal that may collapse) has an ``event`` input: a
+uniform draw compared with its probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel
+
+from simcore import distributions as d
+from simcore.errors import InputError, Problem
+from simcore.quantity import Quantity
+from simcore.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Input:
+    """One random input: its name, distribution and (for written ones) its quantity."""
+
+    name: str
+    dist: d.Dist
+    quantity: Quantity | None = None
+
+    @property
+    def is_event(self) -> bool:
+        return self.quantity is None
+
+    @property
+    def source(self) -> str:
+        if self.quantity is None:
+            return "model: uniform draw deciding whether the event happens"
+        return self.quantity.source
+
+
+def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity]]:
+    """Every Quantity in ``model`` with its dotted path, in document order."""
+    out: list[tuple[str, Quantity]] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        out.extend(_walk(value, path))
+    return out
+
+
+def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
+    if isinstance(value, Quantity):
+        return [(path, value)]
+    if isinstance(value, BaseModel):
+        return quantities(value, path + ".")
+    if isinstance(value, dict):
+        out = []
+        for key, item in value.items():
+            out.extend(_walk(item, f"{path}.{key}"))
+        return out
+    return []
+
+
+def event_names(scenario: Scenario) -> list[str]:
+    """The uniform event draws the model needs."""
+    names = [f"financing.{k}.occurs" for k in scenario.financing]
+    if scenario.deal is not None:
+        names.append("deal.occurs")
+    return names
+
+
+def collect(scenario: Scenario) -> list[Input]:
+    """All random inputs of ``scenario``, sorted by name."""
+    start = scenario.start
+    found = [Input(path, q.to_dist(start), q) for path, q in quantities(scenario)]
+    found += [Input(name, d.UNIT_UNIFORM) for name in event_names(scenario)]
+    return sorted(found, key=lambda i: i.name)
+
+
+def correlation_matrix(scenario: Scenario, names: list[str]) -> np.ndarray | None:
+    """The target Spearman matrix over ``names`` (None when nothing is correlated).
+
+    Raises :class:`InputError` for an unknown or fixed input, or a matrix that is not
+    a valid correlation matrix.
+    """
+    if not scenario.correlations:
+        return None
+    index = {n: i for i, n in enumerate(names)}
+    rho = np.eye(len(names))
+    known = dict(quantities(scenario))
+    for k, corr in enumerate(scenario.correlations):
+        for j, name in enumerate(corr.inputs):
+            if name not in index:
+                raise InputError(Problem(f"'{name}' is not an input of this scenario",
+                                         path=f"correlations[{k}].inputs[{j}]"))
+            if name in known and known[name].kind == "fixed":
+                raise InputError(Problem(f"'{name}' is fixed; only uncertain inputs correlate",
+                                         path=f"correlations[{k}].inputs[{j}]"))
+        a, b = index[corr.inputs[0]], index[corr.inputs[1]]
+        rho[a, b] = rho[b, a] = corr.rho
+    eig = np.linalg.eigvalsh(2 * np.sin(np.pi * rho / 6))
+    if eig.min() <= 1e-10:
+        raise InputError(Problem(
+            f"the correlations are inconsistent (the matrix is not positive definite: smallest "
+            f"eigenvalue {eig.min():.3g}); weaken some of them", path="correlations"))
+    return rho

@@ -1,0 +1,131 @@
+"""Load a scenario file: resolve ``extends``, apply overrides, validate.
+
+``extends: base.yaml`` deep-merges this file over its base: mappings merge key
+by key, anything else (numbers, lists, whole distributions) is replaced, and a
+``null`` removes the key it names. A missing base or a cycle is an error.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simcore.errors import InputError, Problem
+from simcore.facts import Fact, default_seeds_dir, load_facts
+from simcore.quantity import DIST_KEYS
+from simcore.scenario import Scenario
+from simcore.validation import validate
+from simcore.yamlio import Document, PathKey, load_yaml
+
+MAX_EXTENDS = 20
+
+
+@dataclass
+class Loaded:
+    """A validated scenario with what it was made from."""
+
+    scenario: Scenario
+    file: Path
+    document: Document
+    facts: dict[str, Fact]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 over the bytes of the scenario and every base it extends."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f.read_bytes())
+        return h.hexdigest()
+
+
+def find_seeds(file: Path) -> Path:
+    """The ``seeds/`` folder beside the scenario's folder or above it, else the package's."""
+    for folder in [file.resolve().parent, *file.resolve().parents]:
+        if (folder / "seeds").is_dir():
+            return folder / "seeds"
+    return default_seeds_dir()
+
+
+def load_scenario(file: str | Path, *, seeds_dir: Path | None = None,
+                  facts: dict[str, Fact] | None = None) -> Loaded:
+    """Load, resolve and validate one scenario file.
+
+    Raises :class:`InputError` with ``file:line: path: message`` problems.
+    """
+    file = Path(file)
+    doc, files = resolve(file)
+    if facts is None:
+        facts = load_facts(seeds_dir or find_seeds(file))
+    scenario = validate(doc, Scenario, context={"facts": facts})
+    return Loaded(scenario, file, doc, facts, files)
+
+
+def resolve(file: Path, chain: tuple[Path, ...] = ()) -> tuple[Document, list[Path]]:
+    """The merged document of ``file`` and its bases, and the files read (base first)."""
+    real = file.resolve()
+    if real in chain:
+        names = " -> ".join(p.name for p in (*chain, real))
+        raise InputError(Problem(f"'extends' makes a cycle: {names}", file, None, "extends"))
+    if len(chain) > MAX_EXTENDS:
+        raise InputError(Problem(f"'extends' chain deeper than {MAX_EXTENDS}", file))
+    doc = load_yaml(file, what="scenario file")
+    for path in doc.lines:
+        doc.origins[path] = file
+    base_name = doc.data.get("extends")
+    if base_name is None:
+        return doc, [file]
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise InputError(Problem("'extends' takes the file name of a base scenario", file,
+                                 doc.line_of(("extends",)), "extends"))
+    base_file = (file.parent / base_name)
+    if not base_file.is_file():
+        raise InputError(Problem(f"base scenario '{base_name}' not found (looked for "
+                                 f"{base_file})", file, doc.line_of(("extends",)), "extends"))
+    base, files = resolve(base_file, (*chain, real))
+    merged = Document(file, deep_merge(base.data, doc.data), dict(base.lines), dict(base.origins))
+    for path, line in doc.lines.items():
+        merged.lines[path] = line
+        merged.origins[path] = file
+    return merged, [*files, file]
+
+
+def deep_merge(base: Any, over: Any) -> Any:
+    """``over`` merged into ``base``: mappings key by key, ``None`` deletes, else replace.
+
+    A distribution (a mapping with a distribution key) replaces the base's whole, so
+    overriding ``pert`` with ``fixed`` does not leave both.
+    """
+    if not (isinstance(base, dict) and isinstance(over, dict)) or _is_quantity(over):
+        return copy.deepcopy(over)
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if value is None:
+            out.pop(key, None)
+        elif key in out:
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _is_quantity(node: Any) -> bool:
+    return isinstance(node, dict) and any(k in node for k in DIST_KEYS)
+
+
+def set_path(data: dict, path: PathKey, value: Any) -> dict:
+    """A copy of ``data`` with ``value`` at ``path``; a number at a quantity sets ``fixed``."""
+    out = copy.deepcopy(data)
+    node = out
+    for part in path[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(part)
+        node = node[part]
+    last = path[-1]
+    if not isinstance(node, dict) or last not in node:
+        raise KeyError(last)
+    node[last] = value
+    return out

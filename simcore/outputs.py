@@ -1,0 +1,109 @@
+"""Write a run's files into an output folder, atomically.
+
+Everything is written into a temporary folder beside the target and renamed
+into place at the end, so an interrupted run leaves no half-written file. An
+existing folder is replaced only with ``force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from simcore.errors import InputError, Problem
+from simcore.runner import RunResult
+from simcore.summary import FAN
+
+Writer = Callable[[Path], None]
+
+
+def check_target(folder: Path, force: bool) -> None:
+    """Refuse an existing output folder unless ``force``; refuse a file in its place."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(Problem("--out names a file; expected a folder", folder))
+    if folder.exists() and not force and any(folder.iterdir()):
+        raise InputError(Problem("output folder exists and is not empty; pass --force to "
+                                 "replace it", folder))
+
+
+@contextlib.contextmanager
+def atomic_folder(folder: Path, force: bool) -> Iterator[Path]:
+    """A temporary folder that replaces ``folder`` when the block ends without error."""
+    folder = Path(folder)
+    check_target(folder, force)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        yield tmp
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            folder.rename(old)
+            tmp.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def percentiles_csv(summary: dict) -> str:
+    """One row per month, one column per percentile (USD bn)."""
+    cash = summary["cash"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["month", *[f"P{p}" for p in FAN]])
+    for i, month in enumerate(cash["months"]):
+        w.writerow([month, *[f"{cash[f'p{p}'][i]:.6f}" for p in FAN]])
+    return buf.getvalue()
+
+
+def draws_arrays(res: RunResult) -> dict[str, np.ndarray]:
+    """Per-draw inputs (``input:<name>``) and headline outputs, for ``draws.npz``."""
+    out = {f"input:{k}": v for k, v in res.values.items()}
+    out.update({
+        "min_cash": res.cash.min(axis=1),
+        "min_cash_month": res.cash.argmin(axis=1),
+        "ending_cash": res.cash[:, -1],
+        "ending_net_debt": res.ending_net_debt,
+        "first_breach_month": res.first_breach,
+        "fcf_positive_month": res.fcf_positive,
+        "fcf_by_fy": res.fcf_fy,
+        "fiscal_years": np.asarray(res.fy),
+    })
+    if res.deal_closed is not None:
+        out["deal_closed"] = res.deal_closed
+        out["deal_month"] = res.deal_month
+    for k, v in res.launches.items():
+        out[f"launch:{k}"] = v
+    return out
+
+
+def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
+              extra: dict[str, Writer] | None = None) -> list[str]:
+    """Write summary.json, cash_percentiles.csv, draws.npz and ``extra`` files.
+
+    ``extra`` maps a file name to a function writing it at a given path.
+    Returns the names written.
+    """
+    with atomic_folder(folder, force) as tmp:
+        write_json(tmp / "summary.json", summary)
+        (tmp / "cash_percentiles.csv").write_text(percentiles_csv(summary), encoding="utf-8")
+        np.savez_compressed(tmp / "draws.npz", **draws_arrays(res))
+        for name, writer in (extra or {}).items():
+            writer(tmp / name)
+        return sorted(p.name for p in tmp.iterdir())

@@ -1,0 +1,290 @@
+"""An uncertain input as written in a scenario: a distribution, a unit, a source.
+
+A ``Quantity`` holds exactly one distribution key (``fixed``, ``uniform``,
+``triangular``, ``pert``, ``normal``, ``lognormal``, ``ci90``, ``bernoulli``,
+``discrete``), its ``unit`` and its provenance: ``fact`` (an id in ``seeds/``)
+or ``assumption`` (a one-line reason). Date-valued quantities (``unit: date``)
+write ISO year-months and become month offsets from the timeline's start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from simcore import distributions as d
+from simcore.timeline import month_index, parse_month
+
+UNITS = ("USD bn", "USD bn/yr", "months", "date", "probability", "fraction", "ratio", "count")
+DIST_KEYS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "ci90",
+             "bernoulli", "discrete")
+
+Num = float | str  # str only for ISO year-months in date quantities
+
+
+class Strict(BaseModel):
+    """A model that refuses unknown keys, suggesting the nearest known one."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True,
+                              populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = set(cls.model_fields) | {
+                f.alias for f in cls.model_fields.values() if f.alias}
+            for key in data:
+                if key not in known:
+                    near = difflib.get_close_matches(str(key), sorted(known), n=1)
+                    hint = f"; did you mean '{near[0]}'?" if near else ""
+                    raise PydanticCustomError(
+                        "unknown_key", "unknown key '{key}'{hint} (allowed: {allowed})",
+                        {"key": str(key), "hint": hint, "allowed": ", ".join(sorted(known))})
+        return data
+
+
+class MinMax(Strict):
+    min: Num
+    max: Num
+
+
+class MinModeMax(Strict):
+    min: Num
+    mode: Num
+    max: Num
+    lamb: float = Field(4.0, gt=0, description="PERT shape (4 is the classic)")
+
+
+class MeanSd(Strict):
+    mean: Num
+    sd: float
+
+
+class MuSigma(Strict):
+    mu: float = Field(description="mean of the log")
+    sigma: float = Field(description="standard deviation of the log")
+
+
+class BernoulliSpec(Strict):
+    p: float
+    impact: Num
+
+
+class DiscreteSpec(Strict):
+    values: list[Num] = Field(min_length=1)
+    probs: list[float] = Field(min_length=1)
+
+
+class Quantity(Strict):
+    """One uncertain (or fixed) input with its unit and its source."""
+
+    fixed: Num | None = None
+    uniform: MinMax | None = None
+    triangular: MinModeMax | None = None
+    pert: MinModeMax | None = None
+    normal: MeanSd | None = None
+    lognormal: MuSigma | None = None
+    ci90: tuple[Num, Num] | None = None
+    shape: Literal["normal", "lognormal"] | None = Field(
+        None, description="for ci90: the shape fitted to the interval (default: lognormal "
+        "when both ends are positive, else normal)")
+    bernoulli: BernoulliSpec | None = None
+    discrete: DiscreteSpec | None = None
+    unit: Literal[UNITS]  # type: ignore[valid-type]
+    fact: str | None = Field(None, description="id of a fact in seeds/")
+    assumption: str | None = Field(None, description="one-line reason, when no fact applies")
+    note: str | None = Field(None, description="how a source's wording became this distribution")
+
+    @field_validator("fixed", "ci90", mode="before")
+    @classmethod
+    def _dates_to_text(cls, v: Any) -> Any:
+        if isinstance(v, dt.date):
+            return v.isoformat()[:7]
+        if isinstance(v, list):
+            return [x.isoformat()[:7] if isinstance(x, dt.date) else x for x in v]
+        return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_params(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("uniform", "triangular", "pert", "normal", "discrete", "bernoulli"):
+                sub = data.get(key)
+                if isinstance(sub, dict):
+                    data = {**data, key: {k: _date_text(v) for k, v in sub.items()}}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self, info: ValidationInfo) -> Quantity:
+        given = [k for k in DIST_KEYS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "one_distribution", "give exactly one distribution ({keys}); found {found}",
+                {"keys": ", ".join(DIST_KEYS), "found": ", ".join(given) or "none"})
+        if (self.fact is None) == (self.assumption is None):
+            raise PydanticCustomError(
+                "provenance", "give exactly one source: 'fact: <id from seeds/>' or "
+                "'assumption: <one-line reason>'", {})
+        if self.assumption is not None and (not self.assumption.strip()
+                                            or "\n" in self.assumption.strip()):
+            raise PydanticCustomError("assumption", "an assumption is one non-empty line", {})
+        facts = (info.context or {}).get("facts")
+        if self.fact is not None and facts is not None and self.fact not in facts:
+            near = difflib.get_close_matches(self.fact, sorted(facts), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise PydanticCustomError(
+                "unknown_fact", "unknown fact id '{fact}'{hint} (see 'sim facts')",
+                {"fact": self.fact, "hint": hint})
+        if self.shape is not None and self.ci90 is None:
+            raise PydanticCustomError("shape", "'shape' goes with 'ci90' only", {})
+        self.to_dist((2000, 1))  # checks the parameters' rules
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in DIST_KEYS if getattr(self, k) is not None)
+
+    def to_dist(self, start: tuple[int, int]) -> d.Dist:
+        """The distribution, with dates as month offsets from ``start``."""
+        return _build(self, _Values(self.unit == "date", start))
+
+    @property
+    def source(self) -> str:
+        return f"fact {self.fact}" if self.fact else f"assumption: {self.assumption}"
+
+
+def _date_text(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()[:7]
+    if isinstance(v, list):
+        return [_date_text(x) for x in v]
+    return v
+
+
+class _Values:
+    """Turns a parameter into a float: ISO year-months for date units, else numbers."""
+
+    def __init__(self, is_date: bool, start: tuple[int, int]):
+        self.is_date, self.start = is_date, start
+
+    def __call__(self, v: Num, what: str) -> float:
+        if isinstance(v, str):
+            if not self.is_date:
+                raise _rule("{what}: expected a number, got '{v}'", what=what, v=v)
+            try:
+                parse_month(v)
+            except ValueError:
+                raise _rule("{what}: expected an ISO year-month like '2026-04', got '{v}'",
+                            what=what, v=v) from None
+            return float(month_index(self.start, v))
+        if self.is_date:
+            raise _rule("{what}: a date quantity takes ISO year-months like '2026-04', got {v}",
+                        what=what, v=v)
+        if not math.isfinite(v):
+            raise _rule("{what}: expected a finite number, got {v}", what=what, v=v)
+        return float(v)
+
+
+def _rule(msg: str, **kw: Any) -> PydanticCustomError:
+    return PydanticCustomError("rule", msg, {k: str(v) for k, v in kw.items()})
+
+
+def _ordered(lo: float, mode: float, hi: float, name: str) -> None:
+    if not lo < hi:
+        raise _rule("{name}: min ({lo}) must be below max ({hi}); for a single value use "
+                    "'fixed'", name=name, lo=f"{lo:g}", hi=f"{hi:g}")
+    if not lo <= mode <= hi:
+        raise _rule("{name}: mode ({m}) must lie within min ({lo}) and max ({hi})",
+                    name=name, m=f"{mode:g}", lo=f"{lo:g}", hi=f"{hi:g}")
+
+
+def _build(q: Quantity, val: _Values) -> d.Dist:
+    if q.fixed is not None:
+        return d.Fixed(val(q.fixed, "fixed"))
+    if q.uniform is not None:
+        lo, hi = val(q.uniform.min, "uniform.min"), val(q.uniform.max, "uniform.max")
+        _ordered(lo, lo, hi, "uniform")
+        return d.uniform(lo, hi)
+    for name in ("triangular", "pert"):
+        spec = getattr(q, name)
+        if spec is not None:
+            lo, m, hi = (val(spec.min, f"{name}.min"), val(spec.mode, f"{name}.mode"),
+                         val(spec.max, f"{name}.max"))
+            _ordered(lo, m, hi, name)
+            return d.triangular(lo, m, hi) if name == "triangular" else d.pert(lo, m, hi,
+                                                                             spec.lamb)
+    if q.normal is not None:
+        if not q.normal.sd > 0:
+            raise _rule("normal.sd must be positive, got {sd}; for a single value use 'fixed'",
+                        sd=f"{q.normal.sd:g}")
+        return d.normal(val(q.normal.mean, "normal.mean"), q.normal.sd)
+    if q.lognormal is not None:
+        if not q.lognormal.sigma > 0:
+            raise _rule("lognormal.sigma must be positive, got {s}", s=f"{q.lognormal.sigma:g}")
+        return d.lognormal(q.lognormal.mu, q.lognormal.sigma)
+    if q.ci90 is not None:
+        lo, hi = val(q.ci90[0], "ci90[0]"), val(q.ci90[1], "ci90[1]")
+        if not lo < hi:
+            raise _rule("ci90: low ({lo}) must be below high ({hi})", lo=f"{lo:g}", hi=f"{hi:g}")
+        shape = q.shape or ("lognormal" if lo > 0 else "normal")
+        if shape == "lognormal" and lo <= 0:
+            raise _rule("ci90: a lognormal needs a positive low end, got {lo}; use shape: normal",
+                        lo=f"{lo:g}")
+        return d.ci90(lo, hi, shape)
+    if q.bernoulli is not None:
+        p = q.bernoulli.p
+        if not 0.0 <= p <= 1.0:
+            raise _rule("bernoulli.p must be a probability in [0, 1], got {p}", p=f"{p:g}")
+        return d.Bernoulli(p, val(q.bernoulli.impact, "bernoulli.impact"))
+    spec = q.discrete
+    assert spec is not None  # one key is guaranteed by _check
+    if len(spec.values) != len(spec.probs):
+        raise _rule("discrete: {a} values but {b} probs; give one probability per value",
+                    a=len(spec.values), b=len(spec.probs))
+    if any(p < 0 or p > 1 for p in spec.probs) or abs(sum(spec.probs) - 1.0) > 1e-9:
+        raise _rule("discrete.probs must be probabilities summing to 1, got sum {s}",
+                    s=f"{sum(spec.probs):g}")
+    return d.Discrete(tuple(val(v, "discrete.values") for v in spec.values), tuple(spec.probs))
+
+
+def with_unit(*units: str):
+    """An annotation requiring a Quantity in one of ``units``."""
+
+    def check(q: Quantity) -> Quantity:
+        if q.unit not in units:
+            raise PydanticCustomError(
+                "unit", "unit '{got}' does not fit here; expected {want}",
+                {"got": q.unit, "want": " or ".join(f"'{u}'" for u in units)})
+        if q.unit == "probability":
+            dist = q.to_dist((2000, 1))
+            lo, hi = float(dist.ppf(0.0)), float(dist.ppf(1.0))
+            if lo < 0 or hi > 1:
+                raise PydanticCustomError(
+                    "probability", "a probability must stay within [0, 1]; this one spans "
+                    "[{lo}, {hi}]", {"lo": f"{lo:g}", "hi": f"{hi:g}"})
+        return q
+
+    return AfterValidator(check)
+
+
+Money = Annotated[Quantity, with_unit("USD bn")]
+MoneyRate = Annotated[Quantity, with_unit("USD bn/yr")]
+Months = Annotated[Quantity, with_unit("months")]
+When = Annotated[Quantity, with_unit("date", "months")]
+Probability = Annotated[Quantity, with_unit("probability")]
+Fraction = Annotated[Quantity, with_unit("fraction")]
+Ratio = Annotated[Quantity, with_unit("ratio")]

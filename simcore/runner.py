@@ -1,0 +1,175 @@
+"""Run a scenario: sample inputs, evaluate the model, keep per-draw outcomes.
+
+The draws are processed in chunks (bounded memory); each chunk samples its
+inputs by name, runs the schedule (when the scenario has one) and the cash
+model, and writes its rows of the per-draw outcome arrays. Because every
+input's draws are keyed by name and draw index, the result is the same for
+any chunk size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from simcore import inputs as inputs_mod
+from simcore.cashmodel import CashPaths, simulate_cash
+from simcore.sampling import Sampler, UniformSource, replicate_bounds, sample
+from simcore.scenario import Scenario
+from simcore.timeline import fiscal_years
+
+DEFAULT_CHUNK = 20_000
+
+
+class RunSettings(BaseModel):
+    """How to run: draws, seed, sampler, chunk size, floor override."""
+
+    draws: int = Field(10_000, ge=1, le=50_000_000)
+    seed: int = Field(20250401, ge=0)
+    sampler: Sampler = "mc"
+    chunk: int = Field(DEFAULT_CHUNK, ge=1)
+    floor: float | None = Field(None, description="liquidity floor override, USD bn")
+    keep_inputs: bool = Field(False, description="keep every input's draws (for draws.npz)")
+
+
+@dataclass
+class RunResult:
+    """Per-draw outcomes of one scenario run (arrays over draws)."""
+
+    scenario: Scenario
+    settings: RunSettings
+    inputs: list[inputs_mod.Input]
+    cash: np.ndarray                     # (draws, months) USD bn
+    fcf_fy: np.ndarray                   # (draws, fiscal years) USD bn
+    fy: list[int]                        # fiscal year of each fcf_fy column
+    fy_months: list[int]                 # months of each fiscal year inside the horizon
+    floor: np.ndarray                    # (draws,) USD bn
+    fcf_positive: np.ndarray             # (draws,) month index, NaN if never
+    first_breach: np.ndarray             # (draws,) month index, NaN if never
+    ending_net_debt: np.ndarray          # (draws,)
+    deal_closed: np.ndarray | None = None
+    deal_month: np.ndarray | None = None
+    dilution: np.ndarray | None = None
+    launches: dict[str, np.ndarray] = field(default_factory=dict)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    correlations: list[dict] = field(default_factory=list)
+
+    @property
+    def draws(self) -> int:
+        return self.cash.shape[0]
+
+    @property
+    def replicates(self) -> np.ndarray:
+        return replicate_bounds(self.draws)
+
+
+ScheduleFn = Callable[[Scenario, dict[str, np.ndarray], int, int], dict[str, np.ndarray]]
+
+
+def run(scenario: Scenario, settings: RunSettings | None = None,
+        progress: Callable[[int], None] | None = None,
+        schedule: ScheduleFn | None = None) -> RunResult:
+    """Simulate ``scenario`` for ``settings.draws`` draws.
+
+    ``progress`` is called with the number of draws done after each chunk.
+    ``schedule`` (the launch-schedule engine) maps sampled values to launch months.
+    """
+    s = settings or RunSettings()
+    found = inputs_mod.collect(scenario)
+    names = [i.name for i in found]
+    rho = inputs_mod.correlation_matrix(scenario, names)
+    source = UniformSource(s.seed, s.draws, s.sampler)
+    months = scenario.timeline.months
+    fys = fiscal_years(scenario.start, months)
+    fy_list = sorted(set(fys.tolist()))
+    out = _Buffers(s.draws, months, len(fy_list), scenario, s.keep_inputs, names)
+    for start, stop in _chunks(s.draws, s.chunk):
+        v = sample(found, source, start, stop, rho)
+        launches = schedule(scenario, v, start, stop) if schedule else {}
+        paths = simulate_cash(scenario, v, launches)
+        floor = np.full(stop - start, s.floor) if s.floor is not None else v["floor"]
+        out.store(start, stop, paths, fys, fy_list, floor, launches, v)
+        if progress:
+            progress(stop)
+    return RunResult(
+        scenario, s, found, out.cash, out.fcf_fy, fy_list,
+        [int((fys == y).sum()) for y in fy_list], out.floor, out.fcf_positive,
+        out.first_breach, out.net_debt, out.deal_closed, out.deal_month, out.dilution,
+        out.launches, out.values, _achieved(scenario, source, found, rho, s))
+
+
+def _chunks(draws: int, chunk: int):
+    start = 0
+    while start < draws:
+        stop = min(draws, start + chunk)
+        yield start, stop
+        start = stop
+
+
+class _Buffers:
+    def __init__(self, n: int, months: int, nfy: int, sc: Scenario, keep: bool,
+                 names: list[str]):
+        self.cash = np.empty((n, months))
+        self.fcf_fy = np.empty((n, nfy))
+        self.floor = np.empty(n)
+        self.fcf_positive = np.empty(n)
+        self.first_breach = np.empty(n)
+        self.net_debt = np.empty(n)
+        has_deal = sc.deal is not None
+        self.deal_closed = np.empty(n, dtype=bool) if has_deal else None
+        self.deal_month = np.empty(n) if has_deal else None
+        has_eq = any(f.kind == "equity" for f in sc.financing.values())
+        self.dilution = np.empty(n) if has_eq else None
+        self.launches: dict[str, np.ndarray] = {}
+        self.values = {k: np.empty(n) for k in names} if keep else {}
+
+    def store(self, a: int, b: int, p: CashPaths, fys, fy_list, floor, launches, v) -> None:
+        self.cash[a:b] = p.cash
+        for j, y in enumerate(fy_list):
+            self.fcf_fy[a:b, j] = p.fcf[:, fys == y].sum(axis=1)
+        self.floor[a:b] = floor
+        self.fcf_positive[a:b] = first_for_good(p.fcf > 0)
+        self.first_breach[a:b] = first_true(p.cash < floor[:, None])
+        self.net_debt[a:b] = p.net_debt[:, -1]
+        if self.deal_closed is not None:
+            self.deal_closed[a:b] = p.deal_closed
+            self.deal_month[a:b] = p.deal_month
+        if self.dilution is not None:
+            self.dilution[a:b] = p.dilution
+        for k, arr in launches.items():
+            self.launches.setdefault(k, np.empty(self.cash.shape[0]))[a:b] = arr
+        for k in self.values:
+            self.values[k][a:b] = v[k]
+
+
+def first_true(mask: np.ndarray) -> np.ndarray:
+    """Index of the first True in each row, NaN where none."""
+    idx = np.argmax(mask, axis=1).astype(float)
+    idx[~mask.any(axis=1)] = np.nan
+    return idx
+
+
+def first_for_good(mask: np.ndarray) -> np.ndarray:
+    """First index from which every later entry of the row is True, NaN where none."""
+    stays = np.flip(np.logical_and.accumulate(np.flip(mask, axis=1), axis=1), axis=1)
+    return first_true(stays)
+
+
+def _achieved(sc: Scenario, source: UniformSource, found, rho, s: RunSettings) -> list[dict]:
+    """Target and achieved Spearman correlation of each requested pair (first chunk)."""
+    if rho is None:
+        return []
+    stop = min(s.draws, max(s.chunk, 2000))
+    v = sample(found, source, 0, stop, rho)
+    from scipy import stats
+
+    out = []
+    for c in sc.correlations:
+        a, b = c.inputs
+        got = float(stats.spearmanr(v[a], v[b]).statistic) if stop > 2 else float("nan")
+        out.append({"inputs": list(c.inputs), "target": c.rho, "achieved": got,
+                    "draws": stop})
+    return out

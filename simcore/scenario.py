@@ -1,0 +1,202 @@
+"""The scenario format: what a YAML scenario may say, as pydantic models.
+
+Money is in USD bn (flows in USD bn/yr), durations in months, dates as ISO
+year-months. Every number is a :class:`~simcore.quantity.Quantity`, so every
+number carries a distribution and a source. Named entries (financing events,
+deal effects, programmes) are mappings, so an option that ``extends`` the
+baseline overrides or adds entries by name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from simcore.quantity import (
+    Fraction,
+    Money,
+    MoneyRate,
+    Months,
+    Probability,
+    Strict,
+    When,
+)
+from simcore.timeline import parse_month
+
+NAME = r"^[a-z][a-z0-9_]*$"
+
+
+class Timeline(Strict):
+    start: str = Field(description="first month, ISO year-month (fiscal years start in April)")
+    months: int = Field(ge=1, le=600, description="horizon in months")
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _month(cls, v: object) -> str:
+        if hasattr(v, "isoformat"):
+            v = v.isoformat()[:7]
+        y, m = parse_month(v)
+        return f"{y:04d}-{m:02d}"
+
+
+class Balance(Strict):
+    opening_cash: Money = Field(description="cash at the start, USD bn")
+    opening_debt: Money = Field(description="borrowings at the start, USD bn")
+    market_value: Money | None = Field(None, description="equity value, for dilution")
+
+
+class Operations(Strict):
+    """Core operating cash flow: burns at ``burn``, recovers linearly to ``steady``."""
+
+    burn: MoneyRate = Field(description="core flow at the start, USD bn/yr (negative: a loss)")
+    steady: MoneyRate = Field(description="core flow once recovered, USD bn/yr")
+    recovery_start: When = Field(description="when the recovery begins")
+    recovery_months: Months = Field(description="months from burn to steady flow")
+
+
+class Savings(Strict):
+    run_rate: MoneyRate = Field(description="annual savings once fully ramped, USD bn/yr")
+    start: When
+    ramp_months: Months
+
+
+class Restructuring(Strict):
+    cost: Money = Field(description="one-off cost of closures and severance, USD bn (positive)")
+    start: When
+    months: Months = Field(description="months over which the cost is paid")
+
+
+class Capex(Strict):
+    base: MoneyRate = Field(description="capital spending outside the launch programmes, "
+                                        "USD bn/yr (positive)")
+
+
+class Financing(Strict):
+    """A financing event: cash arrives at ``at`` with probability ``probability``."""
+
+    kind: Literal["asset_sale", "debt", "equity"]
+    amount: Money
+    at: When = Field(description="when the cash arrives; months after the deal closes "
+                                 "when on_deal is true")
+    probability: Probability = Field(description="chance the event is executed at all")
+    on_deal: bool = Field(False, description="only if the partner deal closes, timed from it")
+    coupon: Fraction | None = Field(None, description="debt: annual interest rate")
+    maturity: Months | None = Field(None, description="debt: months to repayment")
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _debt_terms(self) -> Financing:
+        if self.kind == "debt" and (self.coupon is None or self.maturity is None):
+            raise ValueError("debt needs a 'coupon' (fraction per year) and a 'maturity' "
+                             "(months)")
+        if self.kind != "debt" and (self.coupon is not None or self.maturity is not None):
+            raise ValueError(f"'coupon' and 'maturity' belong to debt, not {self.kind}")
+        if self.on_deal and self.at.unit != "months":
+            raise ValueError("with on_deal, 'at' is months after the deal closes (unit: months)")
+        return self
+
+
+class Effect(Strict):
+    """A partner effect: a flow that starts with the deal (or now) and ramps in."""
+
+    annual: MoneyRate = Field(description="flow at full effect, USD bn/yr (negative: a cost)")
+    start: Literal["close", "now"] = Field(
+        "close", description="'close': begins when the deal closes, never if it collapses; "
+                             "'now': begins at the start of the timeline")
+    delay: Months | None = Field(None, description="months after the start before it begins")
+    ramp_months: Months | None = None
+    duration: Months | None = Field(None, description="months it lasts (default: to the end)")
+    on_collapse: Literal["stop", "continue"] = Field(
+        "stop", description="for start: now, what happens when the talks collapse")
+    label: str | None = None
+
+
+class Deal(Strict):
+    """The partner deal: closes with ``probability`` at ``close``, else collapses then."""
+
+    partner: str
+    terms: str = Field(description="the deal in one or two lines")
+    probability: Probability = Field(description="chance the deal closes at all")
+    close: When = Field(description="when the talks end: the close, or the collapse")
+    effects: dict[str, Effect] = Field(default_factory=dict)
+
+    @field_validator("effects")
+    @classmethod
+    def _names(cls, v: dict) -> dict:
+        return _check_names(v, "effect")
+
+
+class Programme(Strict):
+    """A launch programme: it spends while in development and earns once launched."""
+
+    title: str
+    region: str | None = None
+    plant: str | None = None
+    target: str = Field(description="announced start of production, ISO year-month")
+    launch: When = Field(description="start of production, until the schedule engine sets it")
+    dev_start: When = Field(description="when development spending starts")
+    dev_cost: Money = Field(description="development spend at plan, USD bn; a late launch "
+                                        "keeps spending at the planned monthly rate")
+    margin: MoneyRate = Field(description="contribution at full volume, USD bn/yr")
+    ramp_months: Months = Field(description="months from launch to full volume")
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _month(cls, v: object) -> str:
+        if hasattr(v, "isoformat"):
+            v = v.isoformat()[:7]
+        y, m = parse_month(v)
+        return f"{y:04d}-{m:02d}"
+
+
+class Correlation(Strict):
+    inputs: tuple[str, str] = Field(description="two input paths, e.g. operations.burn")
+    rho: float = Field(ge=-1, le=1, description="Spearman rank correlation")
+    fact: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _source(self) -> Correlation:
+        if (self.fact is None) == (self.assumption is None):
+            raise ValueError("give exactly one source: 'fact: <id>' or 'assumption: <reason>'")
+        if self.inputs[0] == self.inputs[1]:
+            raise ValueError(f"an input cannot be correlated with itself ({self.inputs[0]})")
+        return self
+
+
+class Scenario(Strict):
+    """A whole scenario after ``extends`` is resolved."""
+
+    name: str = Field(pattern=NAME)
+    title: str
+    description: str | None = None
+    extends: str | None = Field(None, description="base scenario file, relative to this one")
+    timeline: Timeline
+    floor: Money = Field(description="liquidity floor, USD bn (the CLI's --floor overrides)")
+    balance: Balance
+    operations: Operations
+    savings: dict[str, Savings] = Field(default_factory=dict)
+    restructuring: dict[str, Restructuring] = Field(default_factory=dict)
+    capex: Capex
+    financing: dict[str, Financing] = Field(default_factory=dict)
+    deal: Deal | None = None
+    programmes: dict[str, Programme] = Field(default_factory=dict)
+    correlations: list[Correlation] = Field(default_factory=list)
+
+    @field_validator("savings", "restructuring", "financing", "programmes")
+    @classmethod
+    def _names(cls, v: dict) -> dict:
+        return _check_names(v, "entry")
+
+    @property
+    def start(self) -> tuple[int, int]:
+        return parse_month(self.timeline.start)
+
+
+def _check_names(v: dict, what: str) -> dict:
+    for key in v:
+        if not re.match(NAME, key):
+            raise ValueError(f"{what} name '{key}' must be snake_case (a-z, 0-9, _)")
+    return v

@@ -1,0 +1,87 @@
+"""Validate loaded YAML against a pydantic model; errors as ``file:line: path: message``."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from simcore.errors import InputError, Problem
+from simcore.yamlio import Document, PathKey, dotted
+
+M = TypeVar("M", bound=BaseModel)
+
+_PLAIN = {
+    "missing": "required field is missing",
+    "finite_number": "expected a finite number (not NaN or infinity)",
+}
+
+
+def validate(doc: Document, model: type[M], context: dict | None = None,
+             data: Any = None) -> M:
+    """Validate ``data`` (default: the document's data) as ``model``.
+
+    Raises :class:`InputError` listing every problem with its line and field path.
+    """
+    payload = doc.data if data is None else data
+    try:
+        return model.model_validate(payload, context=context or {})
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, doc, payload)) from None
+
+
+def problems_from(exc: ValidationError, doc: Document, payload: Any) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        path = _data_path(payload, err["loc"])
+        if err["type"] == "unknown_key":
+            path = (*path, err["ctx"]["key"])
+        msg = _message(err)
+        key = (dotted(path), msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        file, line = doc.where(path)
+        out.append(Problem(msg, file, line, dotted(path)))
+    return _prefer_specific(out)
+
+
+def _data_path(payload: Any, loc: tuple) -> PathKey:
+    """Keep the parts of a pydantic ``loc`` that exist in the data (drop union tags)."""
+    path: list[str | int] = []
+    node = payload
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node and (
+                part == loc[-1]):
+            path.append(part)  # a missing required key: name it
+    return tuple(path)
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "string_type",
+                "literal_error", "dict_type", "list_type", "model_type", "bool_type"):
+        got = err.get("input")
+        shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+        msg = f"{msg}; got {shown}"
+    return msg
+
+
+def _prefer_specific(problems: list[Problem]) -> list[Problem]:
+    """A union reports one error per member; keep those not implied by a deeper one."""
+    paths = {p.path for p in problems}
+    return [p for p in problems
+            if not any(q != p.path and q.startswith(p.path + ".") for q in paths)
+            or "missing" in p.message] or problems

@@ -1,0 +1,187 @@
+"""Safe YAML loading that keeps line numbers and refuses what safe_load lets by.
+
+PyYAML's ``safe_load`` silently keeps the last of duplicate keys, expands
+aliases without limit and nests without limit. Here the document is composed
+into nodes with the safe loader, then built by hand so that each of those is
+an error naming the file and line, and every value's line is remembered by its
+path (a tuple of keys and indices) for later error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simcore.errors import InputError, Problem
+
+MAX_BYTES = 5_000_000
+MAX_DEPTH = 50
+MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data and the line of each value by path."""
+
+    file: Path
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    origins: dict[PathKey, Path] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        return self.where(path)[1]
+
+    def where(self, path: PathKey) -> tuple[Path, int | None]:
+        """The file and line of ``path`` (or of its nearest known ancestor)."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.origins.get(path, self.file), self.lines[path]
+            path = path[:-1]
+        return self.file, self.lines.get(())
+
+
+def read_text(file: Path, what: str = "file") -> str:
+    """Read a UTF-8 text file, refusing missing, folder, binary or huge ones."""
+    file = Path(file)
+    if not file.exists():
+        raise InputError(Problem(f"no such {what}", file))
+    if file.is_dir():
+        raise InputError(Problem(f"expected a {what}, found a folder", file))
+    raw = file.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise InputError(Problem(f"{what} is {len(raw)} bytes; the limit is {MAX_BYTES}", file))
+    if b"\x00" in raw:
+        raise InputError(Problem("binary content (a NUL byte); expected UTF-8 YAML text", file))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                    file, line)
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(file: Path, *, what: str = "file") -> Document:
+    """Load one YAML file whose root must be a mapping.
+
+    Raises :class:`InputError` for syntax errors, tabs used for indentation,
+    duplicate keys, alias bombs, nesting deeper than ``MAX_DEPTH``, an empty
+    file or a root that is not a mapping.
+    """
+    file = Path(file)
+    text = read_text(file, what)
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise InputError(Problem(f"empty {what}; expected a YAML mapping", file))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_syntax_problem(file, text, exc)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(f"YAML error: {exc}", file)) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError(Problem(f"empty {what}; expected a YAML mapping", file))
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise InputError(
+            Problem(f"the top level is {kind}; expected a mapping of keys to values", file,
+                    node.start_mark.line + 1)
+        )
+    builder = _Builder(file)
+    data = builder.build(node, (), 0)
+    return Document(file, data, builder.lines)
+
+
+def _syntax_problem(file: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    if line is not None:
+        src = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+        if "\t" in src[: len(src) - len(src.lstrip())] or "'\\t'" in str(exc.problem):
+            return Problem("a tab is used for indentation; YAML needs spaces", file, line)
+    return Problem(f"YAML syntax error: {exc.problem}", file, line)
+
+
+class _Builder:
+    """Builds Python data from composed nodes, recording each value's line."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        self.lines: dict[PathKey, int] = {}
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.count += 1
+        line = node.start_mark.line + 1
+        if self.count > MAX_NODES:
+            raise InputError(Problem(
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?)",
+                self.file, line, dotted(path)))
+        if depth > MAX_DEPTH:
+            raise InputError(Problem(
+                f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)",
+                self.file, line, dotted(path[:4]) + "..."))
+        self.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise InputError(Problem(f"bad value: {exc}", self.file, line, dotted(path))) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict:
+        self.constructor.flatten_mapping(node)
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, path, depth + 1)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise InputError(Problem("keys must be plain text", self.file,
+                                         key_node.start_mark.line + 1, dotted(path)))
+            key = str(key) if not isinstance(key, str) else key
+            kline = key_node.start_mark.line + 1
+            if key in out:
+                first = self.lines.get((*path, key))
+                raise InputError(Problem(
+                    f"duplicate key '{key}' (first at line {first}); each key may appear once",
+                    self.file, kline, dotted(path)))
+            self.lines[(*path, key)] = kline
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+        return out
+
+
+def dotted(path: PathKey) -> str:
+    """``('a', 0, 'b')`` -> ``'a[0].b'``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def parse_dotted(text: str) -> PathKey:
+    """``'a[0].b'`` -> ``('a', 0, 'b')`` (the inverse of :func:`dotted`)."""
+    out: list[str | int] = []
+    for part in text.split("."):
+        name, *idx = part.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(i.rstrip("]")) for i in idx)
+    return tuple(out)
