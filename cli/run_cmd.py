@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -17,7 +17,7 @@ from simcore.outputs import check_target, write_run
 from simcore.runner import DEFAULT_CHUNK, RunSettings
 
 
-class SamplerChoice(str, Enum):
+class SamplerChoice(StrEnum):
     mc = "mc"
     lhs = "lhs"
 
