@@ -87,13 +87,38 @@ def triangular(low: float, mode: float, high: float) -> ScipyDist:
                      f"triangular {low:g} / {mode:g} / {high:g}")
 
 
-def pert(low: float, mode: float, high: float, lamb: float = 4.0) -> ScipyDist:
+@dataclass(frozen=True)
+class Tabulated(ScipyDist):
+    """A continuous distribution whose inverse CDF is interpolated from a dense table.
+
+    scipy's beta ``ppf`` costs about 2 microseconds a value. Instead the CDF is
+    tabulated once on a grid of values that is dense at both ends of the range
+    (``x = low + span (1 - cos(pi t)) / 2``) and inverted by linear interpolation:
+    the error stays below 1e-6 of the range even in the tails (checked in the tests).
+    """
+
+    table: tuple[np.ndarray, np.ndarray] | None = None
+
+    def ppf(self, u):
+        if self.table is None:
+            return self.dist.ppf(u)
+        grid, values = self.table
+        return np.interp(u, grid, values)
+
+
+_GRID = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 32769))) / 2.0
+
+
+def pert(low: float, mode: float, high: float, lamb: float = 4.0) -> Tabulated:
     """Beta-PERT: a beta on [low, high] with mean (low + lamb*mode + high)/(lamb + 2)."""
     span = high - low
     a = 1.0 + lamb * (mode - low) / span
     b = 1.0 + lamb * (high - mode) / span
-    return ScipyDist("pert", stats.beta(a, b, loc=low, scale=span),
-                     f"PERT {low:g} / {mode:g} / {high:g}")
+    frozen = stats.beta(a, b, loc=low, scale=span)
+    x = low + span * _GRID
+    cdf = np.maximum.accumulate(frozen.cdf(x))
+    cdf[0], cdf[-1] = 0.0, 1.0
+    return Tabulated("pert", frozen, f"PERT {low:g} / {mode:g} / {high:g}", (cdf, x))
 
 
 def normal(mean: float, sd: float) -> ScipyDist:

@@ -23,8 +23,8 @@ def window(months: int, start, stop) -> np.ndarray:
 
 def _ramp_integral(x: np.ndarray, a: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Integral from -inf to x of clip((s - a) / r, 0, 1) ds."""
-    s = x - a
-    return np.where(s <= 0, 0.0, np.where(s < r, s * s / (2 * r), s - r / 2))
+    s = np.maximum(x - a, 0.0)
+    return np.where(s < r, s * s / (2 * r), s - r / 2)
 
 
 def ramp(months: int, start, ramp_months, stop=np.inf) -> np.ndarray:

@@ -33,9 +33,16 @@ def replicate_se(x: np.ndarray, stat: Callable[[np.ndarray], float],
 
 def percentiles(x: np.ndarray, ps, bounds: np.ndarray, ndigits: int = 6) -> dict:
     """``{"p5": .., "p50": .., "se": {"p5": ..}}`` for values ``x``."""
-    out: dict = {f"p{p}": round(float(np.percentile(x, p)), ndigits) for p in ps}
-    out["se"] = {f"p{p}": _round(replicate_se(x, lambda y, p=p: np.percentile(y, p), bounds),
-                                 ndigits) for p in ps}
+    ps = list(ps)
+    out: dict = {f"p{p}": round(float(v), ndigits) for p, v in zip(ps, np.percentile(x, ps),
+                                                                   strict=True)}
+    if len(bounds) < 3:
+        out["se"] = {f"p{p}": None for p in ps}
+        return out
+    est = np.array([np.percentile(x[a:b], ps) for a, b in zip(bounds[:-1], bounds[1:],
+                                                                 strict=True)])
+    se = np.std(est, axis=0, ddof=1) / np.sqrt(len(est))
+    out["se"] = {f"p{p}": round(float(v), ndigits) for p, v in zip(ps, se, strict=True)}
     return out
 
 

@@ -79,3 +79,14 @@ def test_date_quantities_are_months_from_start():
     d = q.to_dist((2025, 4))
     assert d.ppf(np.array([0.0, 1.0])) == pytest.approx([6.0, 18.0])
     assert d.frozen().ppf(0.5) == pytest.approx(stats.triang(0.25, loc=6, scale=12).ppf(0.5))
+
+
+@pytest.mark.parametrize("lo, mode, hi", [(0, 0, 1), (0, 1, 1), (-3.5, -2.6, -1.5),
+                                          (10, 11, 40)])
+def test_tabulated_pert_matches_exact_beta_ppf(lo, mode, hi):
+    q = Quantity.model_validate({"pert": {"min": lo, "mode": mode, "max": hi},
+                                 "unit": "USD bn", "assumption": "t"})
+    d = q.to_dist((2025, 4))
+    u = np.concatenate([np.random.default_rng(0).random(100_000),
+                        [1e-12, 1e-9, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-12]])
+    assert np.max(np.abs(d.ppf(u) - d.frozen().ppf(u))) < 1e-6 * (hi - lo)

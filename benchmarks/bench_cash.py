@@ -1,0 +1,75 @@
+"""Benchmark of the cash engine: draws per second and peak memory.
+
+Runs the standalone scenario (60 months) at 10k, 100k and 1M draws, each in a
+fresh process so peak memory (max RSS) belongs to that size alone, then the bare
+numpy reference (benchmarks/reference_cash_numpy.py) at 1M draws, and prints
+the ratio. Targets on a 2-core machine: 1M draws under 10 s and 2 GB, within 2x
+of the reference.
+
+    python benchmarks/bench_cash.py [--sizes 10000,100000,1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = """
+import json, resource, sys, time
+from simcore.loader import load_scenario
+from simcore.runner import run, RunSettings
+from simcore.summary import summarise
+n = int(sys.argv[1])
+loaded = load_scenario(sys.argv[2])
+t0 = time.perf_counter()
+res = run(loaded.scenario, RunSettings(draws=n, seed=1))
+t1 = time.perf_counter()
+summarise(res)
+t2 = time.perf_counter()
+print(json.dumps({"draws": n, "run_s": t1 - t0, "summary_s": t2 - t1,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+
+def child(n: int, scenario: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(scenario)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def reference(n: int) -> float:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "reference_cash_numpy.py"),
+                          str(n)], capture_output=True, text=True, check=True, cwd=ROOT)
+    line = out.stdout.strip().splitlines()[-1]
+    print(f"  {line}")
+    return float(line.split(" in ")[1].split(" s")[0])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "standalone.yaml"))
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"cash engine benchmark: {Path(args.scenario).name}")
+    print(f"{'draws':>10} {'run s':>8} {'summary s':>10} {'draws/s':>12} {'peak MB':>9}")
+    rows = []
+    for n in sizes:
+        r = child(n, Path(args.scenario))
+        rows.append(r)
+        print(f"{n:>10,} {r['run_s']:>8.2f} {r['summary_s']:>10.2f} "
+              f"{n / r['run_s']:>12,.0f} {r['peak_mb']:>9.0f}")
+    big = rows[-1]
+    ref_s = reference(big["draws"])
+    print(f"ratio simcore / bare numpy at {big['draws']:,} draws: "
+          f"{big['run_s'] / ref_s:.2f}x (target <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
