@@ -42,12 +42,14 @@ class CashPaths:
         return self.debt - self.cash
 
 
-def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | None = None
-                  ) -> CashPaths:
+def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | None = None,
+                  stops: Mapping[str, np.ndarray] | None = None) -> CashPaths:
     """Cash paths for the draws in ``v`` (input name -> values).
 
-    ``launches`` maps a programme name to its launch month per draw; without it the
-    scenario's own ``launch`` input is used.
+    ``launches`` maps a programme name to its launch month per draw (inf: never);
+    without it the scenario's own ``launch`` input is used. ``stops`` gives when
+    development spending ends (a cancelled programme stops before any launch);
+    by default, at launch.
     """
     months = sc.timeline.months
     n = len(next(iter(v.values())))
@@ -57,7 +59,7 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
         "savings": _savings(sc, months, v, n),
         "restructuring": _restructuring(sc, months, v, n),
         "capex": np.broadcast_to(-v["capex.base"][:, None] / 12, (n, months)),
-        "programmes": _programmes(sc, months, v, n, launches or {}),
+        "programmes": _programmes(sc, months, v, n, launches or {}, stops or {}),
         "partner": _partner(sc, months, v, n, deal_closed, deal_month),
     }
     fin = _financing(sc, months, v, n, deal_closed, deal_month)
@@ -95,14 +97,16 @@ def _restructuring(sc: Scenario, months: int, v: Values, n: int) -> np.ndarray:
 
 
 def _programmes(sc: Scenario, months: int, v: Values, n: int,
-                launches: Mapping[str, np.ndarray]) -> np.ndarray:
+                launches: Mapping[str, np.ndarray], stops: Mapping[str, np.ndarray]
+                ) -> np.ndarray:
     out = np.zeros((n, months))
     for k, prog in sc.programmes.items():
         p = f"programmes.{k}."
-        launch = launches.get(k, v[p + "launch"])
+        launch = launches[k] if k in launches else v[p + "launch"]
         start = v[p + "dev_start"]
         planned = np.maximum(month_index(sc.start, prog.target) - start, 1.0)
-        out -= (v[p + "dev_cost"] / planned)[:, None] * window(months, start, launch)
+        stop = stops.get(k, launch)
+        out -= (v[p + "dev_cost"] / planned)[:, None] * window(months, start, stop)
         out += v[p + "margin"][:, None] / 12 * ramp(months, launch, v[p + "ramp_months"])
     return out
 

@@ -67,6 +67,9 @@ def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
 def event_names(scenario: Scenario) -> list[str]:
     """The uniform event draws the model needs."""
     names = [f"financing.{k}.occurs" for k in scenario.financing]
+    for k, prog in scenario.programmes.items():
+        if prog.schedule is not None:
+            names += [f"programmes.{k}.schedule.risks.{r}.occurs" for r in prog.schedule.risks]
     if scenario.deal is not None:
         names.append("deal.occurs")
     return names

@@ -69,7 +69,8 @@ def resolve(file: Path, chain: tuple[Path, ...] = ()) -> tuple[Document, list[Pa
     real = file.resolve()
     if real in chain:
         names = " -> ".join(p.name for p in (*chain, real))
-        raise InputError(Problem(f"'extends' makes a cycle: {names}", file, None, "extends"))
+        raise InputError(Problem(f"the bases make a cycle: {names}", chain[-1],
+                                 _extends_line(chain[-1]), "extends"))
     if len(chain) > MAX_EXTENDS:
         raise InputError(Problem(f"'extends' chain deeper than {MAX_EXTENDS}", file))
     doc = load_yaml(file, what="scenario file")
@@ -91,6 +92,13 @@ def resolve(file: Path, chain: tuple[Path, ...] = ()) -> tuple[Document, list[Pa
         merged.lines[path] = line
         merged.origins[path] = file
     return merged, [*files, file]
+
+
+def _extends_line(file: Path) -> int | None:
+    for i, text in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        if text.startswith("extends:"):
+            return i
+    return None
 
 
 def deep_merge(base: Any, over: Any) -> Any:

@@ -273,9 +273,10 @@ def with_unit(*units: str):
             dist = q.to_dist((2000, 1))
             lo, hi = float(dist.ppf(0.0)), float(dist.ppf(1.0))
             if lo < 0 or hi > 1:
+                got = f"got {lo:g}" if lo == hi else f"this one spans [{lo:g}, {hi:g}]"
                 raise PydanticCustomError(
-                    "probability", "a probability must stay within [0, 1]; this one spans "
-                    "[{lo}, {hi}]", {"lo": f"{lo:g}", "hi": f"{hi:g}"})
+                    "probability", "a probability must stay within [0, 1]; {got}",
+                    {"got": got})
         return q
 
     return AfterValidator(check)

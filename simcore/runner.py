@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -19,6 +20,7 @@ from simcore import inputs as inputs_mod
 from simcore.cashmodel import CashPaths, simulate_cash
 from simcore.sampling import Sampler, UniformSource, replicate_bounds, sample
 from simcore.scenario import Scenario
+from simcore.schedule import schedule_batch
 from simcore.timeline import fiscal_years
 
 DEFAULT_CHUNK = 20_000
@@ -33,6 +35,8 @@ class RunSettings(BaseModel):
     chunk: int = Field(DEFAULT_CHUNK, ge=1)
     floor: float | None = Field(None, description="liquidity floor override, USD bn")
     keep_inputs: bool = Field(False, description="keep every input's draws (for draws.npz)")
+    engine: Literal["fast", "simpy"] = Field(
+        "fast", description="schedule engine: vectorised, or SimPy (the reference)")
 
 
 @dataclass
@@ -54,6 +58,7 @@ class RunResult:
     deal_month: np.ndarray | None = None
     dilution: np.ndarray | None = None
     launches: dict[str, np.ndarray] = field(default_factory=dict)
+    drivers: dict[str, np.ndarray] = field(default_factory=dict)
     values: dict[str, np.ndarray] = field(default_factory=dict)
     correlations: list[dict] = field(default_factory=list)
 
@@ -66,16 +71,13 @@ class RunResult:
         return replicate_bounds(self.draws)
 
 
-ScheduleFn = Callable[[Scenario, dict[str, np.ndarray], int, int], dict[str, np.ndarray]]
-
-
 def run(scenario: Scenario, settings: RunSettings | None = None,
-        progress: Callable[[int], None] | None = None,
-        schedule: ScheduleFn | None = None) -> RunResult:
+        progress: Callable[[int], None] | None = None) -> RunResult:
     """Simulate ``scenario`` for ``settings.draws`` draws.
 
+    Each chunk samples the inputs, runs the schedule engine (when programmes have a
+    ``schedule``) and feeds its launch dates into the cash model, in the same draws.
     ``progress`` is called with the number of draws done after each chunk.
-    ``schedule`` (the launch-schedule engine) maps sampled values to launch months.
     """
     s = settings or RunSettings()
     found = inputs_mod.collect(scenario)
@@ -88,17 +90,20 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
     out = _Buffers(s.draws, months, len(fy_list), scenario, s.keep_inputs, names)
     for start, stop in _chunks(s.draws, s.chunk):
         v = sample(found, source, start, stop, rho)
-        launches = schedule(scenario, v, start, stop) if schedule else {}
-        paths = simulate_cash(scenario, v, launches)
+        batch = schedule_batch(scenario, v, s.engine) if scenario.scheduled else None
+        launches = batch.launch if batch else {}
+        paths = simulate_cash(scenario, v, launches, batch.stop if batch else None)
         floor = np.full(stop - start, s.floor) if s.floor is not None else v["floor"]
         out.store(start, stop, paths, fys, fy_list, floor, launches, v)
+        if batch:
+            out.store_drivers(start, stop, batch.drivers)
         if progress:
             progress(stop)
     return RunResult(
         scenario, s, found, out.cash, out.fcf_fy, fy_list,
         [int((fys == y).sum()) for y in fy_list], out.floor, out.fcf_positive,
         out.first_breach, out.net_debt, out.deal_closed, out.deal_month, out.dilution,
-        out.launches, out.values, _achieved(scenario, source, found, rho, s))
+        out.launches, out.drivers, out.values, _achieved(scenario, source, found, rho, s))
 
 
 def _chunks(draws: int, chunk: int):
@@ -124,6 +129,7 @@ class _Buffers:
         has_eq = any(f.kind == "equity" for f in sc.financing.values())
         self.dilution = np.empty(n) if has_eq else None
         self.launches: dict[str, np.ndarray] = {}
+        self.drivers: dict[str, np.ndarray] = {}
         self.values = {k: np.empty(n) for k in names} if keep else {}
 
     def store(self, a: int, b: int, p: CashPaths, fys, fy_list, floor, launches, v) -> None:
@@ -144,6 +150,11 @@ class _Buffers:
         for k in self.values:
             self.values[k][a:b] = v[k]
 
+    def store_drivers(self, a: int, b: int, drivers: dict[str, np.ndarray]) -> None:
+        n = self.cash.shape[0]
+        for k, arr in drivers.items():
+            self.drivers.setdefault(k, np.empty((n, arr.shape[1]), np.float32))[a:b] = arr
+
 
 def first_true(mask: np.ndarray) -> np.ndarray:
     """Index of the first True in each row, NaN where none."""
@@ -162,7 +173,7 @@ def _achieved(sc: Scenario, source: UniformSource, found, rho, s: RunSettings) -
     """Target and achieved Spearman correlation of each requested pair (first chunk)."""
     if rho is None:
         return []
-    stop = min(s.draws, max(s.chunk, 2000))
+    stop = min(s.draws, 20_000)
     v = sample(found, source, 0, stop, rho)
     from scipy import stats
 

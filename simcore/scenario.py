@@ -20,9 +20,11 @@ from simcore.quantity import (
     MoneyRate,
     Months,
     Probability,
+    Ratio,
     Strict,
     When,
 )
+from simcore.schedule_spec import DEAL, Development, Milestone, Resource, Schedule
 from simcore.timeline import parse_month
 
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -121,6 +123,9 @@ class Deal(Strict):
     probability: Probability = Field(description="chance the deal closes at all")
     close: When = Field(description="when the talks end: the close, or the collapse")
     effects: dict[str, Effect] = Field(default_factory=dict)
+    cycle_factor: Ratio | None = Field(
+        None, description="multiplies the duration of development phases that start after "
+                          "the deal closes (below 1: a partner platform speeds them up)")
 
     @field_validator("effects")
     @classmethod
@@ -135,7 +140,10 @@ class Programme(Strict):
     region: str | None = None
     plant: str | None = None
     target: str = Field(description="announced start of production, ISO year-month")
-    launch: When = Field(description="start of production, until the schedule engine sets it")
+    launch: When | None = Field(None, description="start of production as an input; leave "
+                                "it out and give 'schedule' to have the schedule engine "
+                                "set it")
+    schedule: Schedule | None = None
     dev_start: When = Field(description="when development spending starts")
     dev_cost: Money = Field(description="development spend at plan, USD bn; a late launch "
                                         "keeps spending at the planned monthly rate")
@@ -149,6 +157,13 @@ class Programme(Strict):
             v = v.isoformat()[:7]
         y, m = parse_month(v)
         return f"{y:04d}-{m:02d}"
+
+    @model_validator(mode="after")
+    def _one_launch(self) -> Programme:
+        if (self.launch is None) == (self.schedule is None):
+            raise ValueError("give either 'launch' (a date input) or 'schedule' (the schedule "
+                             "engine sets the launch), not both")
+        return self
 
 
 class Correlation(Strict):
@@ -183,7 +198,40 @@ class Scenario(Strict):
     financing: dict[str, Financing] = Field(default_factory=dict)
     deal: Deal | None = None
     programmes: dict[str, Programme] = Field(default_factory=dict)
+    development: Development | None = None
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    milestones: dict[str, Milestone] = Field(default_factory=dict)
     correlations: list[Correlation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _schedule_refs(self) -> Scenario:
+        for name, prog in self.programmes.items():
+            sched = prog.schedule
+            if sched is None:
+                continue
+            if sched.cycle is None and self.development is None:
+                raise ValueError(f"programmes.{name}.schedule: no 'cycle' and no top-level "
+                                 "'development.cycle' to use")
+            for phase, res in sched.uses.items():
+                if res not in self.resources:
+                    raise ValueError(f"programmes.{name}.schedule.uses.{phase}: unknown "
+                                     f"resource '{res}' (resources: "
+                                     f"{', '.join(self.resources) or 'none'})")
+            for phase, needs in sched.needs.items():
+                for need in needs:
+                    if need == DEAL and self.deal is None:
+                        raise ValueError(f"programmes.{name}.schedule.needs.{phase}: needs "
+                                         "'deal' but the scenario has no deal")
+                    if need != DEAL and need not in self.milestones:
+                        raise ValueError(f"programmes.{name}.schedule.needs.{phase}: unknown "
+                                         f"milestone '{need}' (milestones: "
+                                         f"{', '.join(self.milestones) or 'none'}, or 'deal')")
+        return self
+
+    @property
+    def scheduled(self) -> list[str]:
+        """Programmes whose launch the schedule engine sets."""
+        return [k for k, p in self.programmes.items() if p.schedule is not None]
 
     @field_validator("savings", "restructuring", "financing", "programmes")
     @classmethod

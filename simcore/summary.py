@@ -15,6 +15,7 @@ import numpy as np
 
 from simcore import __version__
 from simcore.runner import RunResult
+from simcore.schedule import summarise_launches
 from simcore.timeline import fiscal_year, fiscal_year_label, fractional_label, month_labels
 
 FAN = (5, 10, 25, 50, 75, 90, 95)
@@ -114,6 +115,8 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
             "close_month": month_percentiles(np.where(closed, res.deal_month, np.nan),
                                              (10, 50, 90), start, b),
         }
+    if res.launches:
+        summary["launches"] = summarise_launches(sc, res.launches, res.drivers)
     if res.dilution is not None:
         summary["dilution"] = percentiles(res.dilution, (10, 50, 90), b)
     if res.correlations:

@@ -80,8 +80,15 @@ def _message(err: dict) -> str:
 
 
 def _prefer_specific(problems: list[Problem]) -> list[Problem]:
-    """A union reports one error per member; keep those not implied by a deeper one."""
+    """A union reports one error per member; keep the one that says most.
+
+    Drop a problem when a deeper path has one, and, at one path, drop the other union
+    members' complaints when one says the number is not finite.
+    """
     paths = {p.path for p in problems}
-    return [p for p in problems
+    finite = {p.path for p in problems if p.message == _PLAIN["finite_number"]}
+    kept = [p for p in problems
             if not any(q != p.path and q.startswith(p.path + ".") for q in paths)
-            or "missing" in p.message] or problems
+            or "missing" in p.message]
+    kept = [p for p in kept if p.path not in finite or p.message == _PLAIN["finite_number"]]
+    return kept or problems

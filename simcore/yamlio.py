@@ -112,7 +112,11 @@ def _syntax_problem(file: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem
         src = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
         if "\t" in src[: len(src) - len(src.lstrip())] or "'\\t'" in str(exc.problem):
             return Problem("a tab is used for indentation; YAML needs spaces", file, line)
-    return Problem(f"YAML syntax error: {exc.problem}", file, line)
+    opened = ""
+    if exc.context_mark is not None and exc.problem_mark is not None and (
+            exc.context_mark.line != exc.problem_mark.line):
+        opened = f" ({exc.context} on line {exc.context_mark.line + 1})"
+    return Problem(f"YAML syntax error: {exc.problem}{opened}", file, line)
 
 
 class _Builder:

@@ -1,0 +1,276 @@
+"""Bad scenario files: ``sim validate`` exits 2 with one clear line per problem.
+
+Each case writes a broken file into ``tmp_path`` (mostly ``scenarios/standalone.yaml``
+with one thing broken), runs the real CLI through typer's ``CliRunner`` and checks
+the exit code, that no traceback leaks, and that the message names the file, the
+line (where known), the field path (where there is one) and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SCENARIOS
+from typer.testing import CliRunner
+
+from cli.app import app
+
+BASE = (SCENARIOS / "standalone.yaml").read_text(encoding="utf-8")
+BAD = "standalone_bad.yaml"
+
+runner = CliRunner()
+
+
+def sub(old: str, new: str) -> Callable[[str], str]:
+    """A change to the base text: ``old`` (which must occur exactly once) -> ``new``."""
+
+    def change(text: str) -> str:
+        assert text.count(old) == 1, f"the base no longer has exactly one {old!r}"
+        return text.replace(old, new)
+
+    return change
+
+
+def broken(change: Callable[[str], str]) -> Callable[[Path], Path]:
+    """Write the base with ``change`` applied, as ``standalone_bad.yaml``."""
+
+    def make(tmp: Path) -> Path:
+        file = tmp / BAD
+        file.write_text(change(BASE), encoding="utf-8")
+        return file
+
+    return make
+
+
+def raw(name: str, data: bytes | str) -> Callable[[Path], Path]:
+    """Write ``data`` as-is to ``name``."""
+
+    def make(tmp: Path) -> Path:
+        file = tmp / name
+        if isinstance(data, str):
+            file.write_text(data, encoding="utf-8")
+        else:
+            file.write_bytes(data)
+        return file
+
+    return make
+
+
+def option(extends: str, name: str = "option.yaml") -> Callable[[Path], Path]:
+    """An option that extends ``extends``, with a copy of standalone.yaml beside it."""
+
+    def make(tmp: Path) -> Path:
+        (tmp / "standalone.yaml").write_text(BASE, encoding="utf-8")
+        file = tmp / name
+        file.write_text(f"extends: {extends}\nname: option\ntitle: An option\n",
+                        encoding="utf-8")
+        return file
+
+    return make
+
+
+def cycle(tmp: Path) -> Path:
+    (tmp / "a.yaml").write_text("extends: b.yaml\nname: a\n", encoding="utf-8")
+    (tmp / "b.yaml").write_text("extends: a.yaml\nname: b\n", encoding="utf-8")
+    return tmp / "a.yaml"
+
+
+def missing(tmp: Path) -> Path:
+    return tmp / "no_such_scenario.yaml"
+
+
+def folder(tmp: Path) -> Path:
+    path = tmp / "a_folder.yaml"
+    path.mkdir()
+    return path
+
+
+def alias_bomb() -> str:
+    """Billion laughs: 9 levels of 9-fold lists of the level below."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    make: Callable[[Path], Path]
+    phrase: str  # a short phrase of the expected message (case-insensitive)
+    path: str | None = None  # the dotted field path the message must name
+    line: int | None = None  # the line the message must name as ``file:line:``
+    name: str = BAD  # the file name the message must name
+    match: str | None = None  # a regex the message must match
+    poor: str | None = None  # why today's message falls short (the test is xfail)
+
+    def __repr__(self) -> str:
+        return self.id
+
+
+BURN = "    pert: {min: -3.5, mode: -2.6, max: -1.5}\n"  # line 37
+CASH = "    pert: {min: 11.0, mode: 13.0, max: 15.0}\n"  # line 20
+
+CASES = [
+    Case("yaml_syntax", broken(sub("title: Standalone restructuring", "title: Standalone: "
+                                   "restructuring")),
+         "YAML syntax error", line=5),
+    Case("yaml_unclosed_bracket", broken(sub("  months: 60 ", "  months: [60 ")),
+         "YAML syntax error", match=r"standalone_bad\.yaml:11:|line 11\b"),
+    Case("tab_indent", broken(sub(BURN, "\t" + BURN.lstrip())),
+         "tab is used for indentation", line=37),
+    Case("duplicate_key",
+         broken(sub("    fact: core_cash_burn_usd_bn\n",
+                    "    fact: core_cash_burn_usd_bn\n    unit: USD bn/yr\n")),
+         "duplicate key 'unit' (first at line 38)", path="operations.burn", line=40),
+    Case("unknown_key_suggests", broken(sub("  opening_cash:\n", "  opening_csh:\n")),
+         "did you mean 'opening_cash'", path="balance.opening_csh", line=19),
+    Case("unknown_key_in_distribution", broken(sub(BURN, BURN.replace("pert:", "pret:"))),
+         "did you mean 'pert'", path="operations.burn.pret", line=37),
+    Case("text_for_number", broken(sub(BURN, BURN.replace("mode: -2.6", "mode: lots"))),
+         "expected a number, got 'lots'", path="operations.burn", line=36),
+    Case("text_for_integer", broken(sub("  months: 60 ", "  months: sixty ")),
+         "valid integer", path="timeline.months", line=11),
+    Case("nan", broken(sub("  fixed: 5.0\n", "  fixed: .nan\n")),
+         "finite number", path="floor.fixed", line=14),
+    Case("infinity", broken(sub(BURN, BURN.replace("min: -3.5", "min: -.inf"))),
+         "finite number", path="operations.burn.pert.min", line=37),
+    Case("nan_in_float_field", broken(sub(BURN, "    normal: {mean: -2.6, sd: .nan}\n")),
+         "finite number", path="operations.burn.normal.sd", line=37),
+    Case("pert_min_above_mode", broken(sub(BURN, BURN.replace("min: -3.5", "min: -2.0"))),
+         "mode (-2.6) must lie within min (-2) and max (-1.5)", path="operations.burn",
+         line=36),
+    Case("pert_mode_above_max", broken(sub(BURN, BURN.replace("mode: -2.6", "mode: -1.0"))),
+         "mode (-1) must lie within min (-3.5) and max (-1.5)", path="operations.burn",
+         line=36),
+    Case("uniform_min_above_max",
+         broken(sub(CASH, "    uniform: {min: 15.0, max: 11.0}\n")),
+         "min (15) must be below max (11)", path="balance.opening_cash", line=19),
+    Case("probability_above_one", broken(sub("      fixed: 0.8\n", "      fixed: 1.5\n")),
+         "probability must stay within [0, 1]", path="financing.asset_sales.probability",
+         line=105),
+    Case("bernoulli_p_above_one",
+         broken(sub("    pert: {min: 0.3, mode: 0.6, max: 1.0}\n",
+                    "    bernoulli: {p: 1.5, impact: 0.6}\n")),
+         "bernoulli.p must be a probability in [0, 1], got 1.5", path="capex.base", line=88),
+    Case("normal_negative_sd", broken(sub(BURN, "    normal: {mean: -2.6, sd: -0.5}\n")),
+         "normal.sd must be positive", path="operations.burn", line=36),
+    Case("unknown_fact_suggests",
+         broken(sub("fact: core_cash_burn_usd_bn\n", "fact: core_cash_burn_usd\n")),
+         "unknown fact id 'core_cash_burn_usd'; did you mean 'core_cash_burn_usd_bn'",
+         path="operations.burn", line=36),
+    Case("fact_and_assumption",
+         broken(sub("    fact: core_cash_burn_usd_bn\n",
+                    "    fact: core_cash_burn_usd_bn\n    assumption: a guess\n")),
+         "give exactly one source", path="operations.burn", line=36),
+    Case("neither_fact_nor_assumption",
+         broken(sub("    fact: core_cash_burn_usd_bn\n", "")),
+         "give exactly one source", path="operations.burn", line=36),
+    Case("wrong_unit",
+         broken(sub(CASH + "    unit: USD bn\n", CASH + "    unit: months\n")),
+         "unit 'months' does not fit here; expected 'USD bn'", path="balance.opening_cash",
+         line=19),
+    Case("missing_required_field", broken(sub("  months: 60 ", "  # months: 60 ")),
+         "required field is missing", path="timeline.months", line=9),
+    Case("missing_base", option("no_such_base.yaml"),
+         "base scenario 'no_such_base.yaml' not found", path="extends", line=1,
+         name="option.yaml"),
+    Case("cyclic_extends", cycle, "the bases make a cycle: a.yaml -> b.yaml -> a.yaml",
+         path="extends", name="b.yaml", line=1),
+    Case("empty_file", raw(BAD, ""), "empty scenario file"),
+    Case("only_comments", raw(BAD, "# nothing here\n   # or here\n\n"), "empty scenario file"),
+    Case("binary_file", raw(BAD, b"name: x\x00\x01\x02\n"), "binary content"),
+    Case("latin1_file",
+         raw(BAD, sub("(no partner)", "(sans partenaire, café)")(BASE).encode("latin-1")),
+         "not UTF-8", line=5),
+    Case("alias_bomb", raw(BAD, alias_bomb()), "alias bomb"),
+    Case("deep_nesting", raw(BAD, "name: " + "[" * 200 + "]" * 200 + "\n"),
+         "nesting deeper than", line=1),
+    Case("top_level_list", raw(BAD, "- name: standalone\n- title: x\n"),
+         "the top level is a list", line=1),
+    Case("missing_file", missing, "no such scenario file", name="no_such_scenario.yaml"),
+    Case("folder_not_file", folder, "found a folder", name="a_folder.yaml"),
+    Case("bad_iso_month",
+         broken(sub("      fixed: 2025-04\n", "      fixed: 2025-13\n")),
+         "expected an ISO year-month like '2026-04', got '2025-13'",
+         path="savings.cost_programme.start", line=62),
+    Case("bad_timeline_month", broken(sub("  start: 2025-04 ", "  start: 2025-13 ")),
+         "2025-13", path="timeline.start", line=10),
+    Case("discrete_probs_not_one",
+         broken(sub(CASH, "    discrete: {values: [11, 13, 15], probs: [0.2, 0.3, 0.3]}\n")),
+         "probabilities summing to 1, got sum 0.8", path="balance.opening_cash", line=19),
+    Case("debt_without_coupon",
+         broken(sub("    coupon:\n      pert: {min: 0.055, mode: 0.068, max: 0.085}\n"
+                    "      unit: fraction\n"
+                    "      assumption: high-yield coupons for a carmaker cut to junk\n", "")),
+         "debt needs a 'coupon'", path="financing.bonds", line=109),
+]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def run_validate(case: Case, tmp_path: Path):
+    file = case.make(tmp_path)
+    result = runner.invoke(app, ["validate", str(file)])
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    return result, lines
+
+
+def params() -> list:
+    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.poor)]
+                         if c.poor else []) for c in CASES]
+
+
+def test_enough_cases():
+    assert len(CASES) >= 24
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_refused_with_exit_2_and_no_traceback(case: Case, tmp_path: Path):
+    """Every case, also those with a poor message: exit 2, error lines naming the file."""
+    result, lines = run_validate(case, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.output
+    assert not result.stdout.strip(), result.stdout
+    assert lines, "no message on stderr"
+    for ln in lines:
+        assert ln.startswith("error: "), ln
+        assert case.name in ln, ln
+
+
+@pytest.mark.parametrize("case", params())
+def test_message_is_one_clear_line(case: Case, tmp_path: Path):
+    """One line naming the file, the line, the field path and what is wrong."""
+    result, lines = run_validate(case, tmp_path)
+    assert result.exit_code == 2, result.output
+    text = squash(result.stderr)
+    assert len(lines) == 1, text
+    (line,) = lines
+    assert case.name in line, line
+    assert case.phrase.lower() in line.lower(), line
+    if case.line is not None:
+        assert f"{case.name}:{case.line}: " in line, line
+    if case.path is not None:
+        assert f" {case.path}: " in line, line
+    if case.match is not None:
+        assert re.search(case.match, line), line
+
+
+def test_all_bundled_scenarios_are_valid(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    files = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("scenarios/*.yaml"))
+    assert "scenarios/standalone.yaml" in files
+    result = runner.invoke(app, ["validate", *files])
+    assert result.exit_code == 0, result.output
+    for f in files:
+        assert f"ok  {f}" in result.output
