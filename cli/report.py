@@ -64,9 +64,28 @@ def print_summary(s: dict) -> None:
         t.add_row("equity dilution P10 / P50 / P90",
                   " / ".join(f"{s['dilution'][k]:.1%}" for k in ("p10", "p50", "p90")))
     out.print(t)
+    if s.get("launches"):
+        print_launches(s["launches"])
     for c in s.get("correlations", []):
         out.print(f"rank correlation {c['inputs'][0]} ~ {c['inputs'][1]}: target "
                   f"{c['target']:+.2f}, achieved {c['achieved']:+.3f} ({c['draws']:,} draws)")
     out.print(f"[dim]manifest: {m['scenario_file']} sha256 {str(m['scenario_sha256'])[:12]}, "
               f"seed {m['seed']}, {m['draws']:,} draws, {m['sampler']}, "
               f"{m['replicates']} replicates, simcore {m['version']}[/]")
+
+
+def print_launches(launches: dict) -> None:
+    t = Table(title="Launches: start of production")
+    for col in ("programme", "plant", "announced", "P10", "P50", "P90", "P(on time)",
+                "mean delay", "cancelled", "main driver of delay (share of draws)"):
+        t.add_column(col, justify="left" if col in ("programme", "plant") else "right",
+                     overflow="fold")
+    for name, r in launches.items():
+        top = r.get("drivers", [{}])[0]
+        driver = f"{top['driver']} ({top['p_main']:.0%})" if top.get("p_main") else "-"
+        delay = r["mean_delay_months"]
+        t.add_row(name, r.get("plant") or "-", r["target"], *(str(r[k] or "never")
+                                                             for k in ("p10", "p50", "p90")),
+                  f"{r['p_on_time']:.0%}", "-" if delay is None else f"{delay:+.1f} mo",
+                  f"{r['p_cancelled']:.0%}", driver)
+    out.print(t)

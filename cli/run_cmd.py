@@ -22,6 +22,11 @@ class SamplerChoice(StrEnum):
     lhs = "lhs"
 
 
+class EngineChoice(StrEnum):
+    fast = "fast"
+    simpy = "simpy"
+
+
 @guarded
 def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
@@ -40,13 +45,16 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no table"),
     chunk: int = typer.Option(DEFAULT_CHUNK, "--chunk", min=1, help="draws per chunk "
                               "(memory; results do not depend on it)"),
+    engine: EngineChoice = typer.Option(EngineChoice.fast, "--engine", help="schedule engine: "
+                                        "vectorised, or SimPy (the reference; slower)"),
 ) -> None:
     """Run one scenario and summarise cash, free cash flow and launches."""
     loaded = load_scenario(scenario)
     if out_dir is not None:
         check_target(out_dir, force)
     settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
-                           chunk=chunk, keep_inputs=out_dir is not None)
+                           chunk=chunk, keep_inputs=out_dir is not None,
+                           engine=engine.value)
     with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
         sim = simulate(loaded, settings, progress=progress)
     if json_out:
@@ -57,8 +65,10 @@ def run(
         extra = {}
         if plots.available():
             extra["fan_chart.png"] = lambda p: plots.fan_chart(sim.summary, p)
+            if sim.summary.get("launches"):
+                extra["gantt.png"] = lambda p: plots.gantt(sim.summary, p)
         elif not json_out:
-            err.print("note: fan_chart.png skipped: install the plot extra "
+            err.print("note: fan_chart.png and gantt.png skipped: install the plot extra "
                       "(pip install -e '.[plot]')")
         names = write_run(out_dir, sim.result, sim.summary, force, extra)
         if not json_out:

@@ -72,6 +72,21 @@ def percentiles_csv(summary: dict) -> str:
     return buf.getvalue()
 
 
+def launches_csv(summary: dict) -> str:
+    """One row per programme: announced target, P10/P50/P90, P(on time), delay."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["programme", "plant", "target", "p10", "p50", "p90", "p_on_time",
+                "mean_delay_months", "p_cancelled", "main_driver", "main_driver_share"])
+    for name, r in summary.get("launches", {}).items():
+        top = (r.get("drivers") or [{}])[0]
+        w.writerow([name, r.get("plant") or "", r["target"], r["p10"] or "", r["p50"] or "",
+                    r["p90"] or "", r["p_on_time"], "" if r["mean_delay_months"] is None
+                    else r["mean_delay_months"], r["p_cancelled"], top.get("driver", ""),
+                    top.get("p_main", "")])
+    return buf.getvalue()
+
+
 def draws_arrays(res: RunResult) -> dict[str, np.ndarray]:
     """Per-draw inputs (``input:<name>``) and headline outputs, for ``draws.npz``."""
     out = {f"input:{k}": v for k, v in res.values.items()}
@@ -95,7 +110,8 @@ def draws_arrays(res: RunResult) -> dict[str, np.ndarray]:
 
 def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
               extra: dict[str, Writer] | None = None) -> list[str]:
-    """Write summary.json, cash_percentiles.csv, draws.npz and ``extra`` files.
+    """Write summary.json, cash_percentiles.csv, draws.npz, launches.csv (when the
+    scenario has programmes) and ``extra`` files.
 
     ``extra`` maps a file name to a function writing it at a given path.
     Returns the names written.
@@ -104,6 +120,8 @@ def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
         write_json(tmp / "summary.json", summary)
         (tmp / "cash_percentiles.csv").write_text(percentiles_csv(summary), encoding="utf-8")
         np.savez_compressed(tmp / "draws.npz", **draws_arrays(res))
+        if "launches" in summary:
+            (tmp / "launches.csv").write_text(launches_csv(summary), encoding="utf-8")
         for name, writer in (extra or {}).items():
             writer(tmp / name)
         return sorted(p.name for p in tmp.iterdir())
