@@ -88,3 +88,66 @@ def gantt(summary: dict, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+COLOURS = ("#08519c", "#cb181d", "#238b45", "#6a51a3", "#d94801", "#525252", "#ce1256",
+           "#0c7c82")
+
+
+def compare_fans(summaries: dict[str, dict], path: Path) -> None:
+    """Each option's median cash path and P5-P95 band, overlaid."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
+    floor = None
+    for k, (name, s) in enumerate(summaries.items()):
+        cash = s["cash"]
+        x = range(len(cash["months"]))
+        colour = COLOURS[k % len(COLOURS)]
+        ax.fill_between(x, cash["p5"], cash["p95"], color=colour, alpha=0.10)
+        ax.plot(x, cash["p50"], color=colour, lw=2, label=f"{name} (P50; band P5-P95)")
+        floor, months = cash["floor"], cash["months"]
+    ax.axhline(floor, color="black", ls="--", lw=1, label=f"floor {floor:g}")
+    ticks = [i for i, m in enumerate(months) if m.endswith("-04")]
+    ax.set_xticks(ticks, [f"FY{months[i][:4]}" for i in ticks])
+    ax.set_ylabel("cash, USD bn")
+    ax.set_title("Cash by option, common random numbers")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def compare_launches(summaries: dict[str, dict], path: Path) -> None:
+    """Per programme, each option's P10-P90 launch bar and P50, against the target."""
+    plt = _pyplot()
+    first = next(iter(summaries.values()))
+    start = parse_month(first["cash"]["months"][0])
+    horizon = len(first["cash"]["months"])
+    progs = list(first.get("launches", {}))
+    n = len(summaries)
+    fig, ax = plt.subplots(figsize=(10, 0.35 * n * len(progs) + 2), dpi=110)
+    for j, prog in enumerate(progs):
+        for k, (name, s) in enumerate(summaries.items()):
+            r = s.get("launches", {}).get(prog)
+            if r is None:
+                continue
+            y = j * (n + 1) + k
+            at = [month_index(start, r[q]) if r[q] else horizon for q in ("p10", "p50", "p90")]
+            colour = COLOURS[k % len(COLOURS)]
+            ax.barh(y, max(at[2] - at[0], 0.4), left=at[0], color=colour, alpha=0.5,
+                    height=0.8, label=name if j == 0 else None)
+            ax.plot([at[1]], [y], "o", color=colour, ms=4)
+        tgt = month_index(start, first["launches"][prog]["target"])
+        ax.plot([tgt, tgt], [j * (n + 1) - 0.5, j * (n + 1) + n - 0.5], color="black", lw=2)
+    ax.set_yticks([j * (n + 1) + (n - 1) / 2 for j in range(len(progs))], progs)
+    ax.invert_yaxis()
+    months = first["cash"]["months"]
+    ticks = [i for i, m in enumerate(months) if m.endswith("-04")]
+    ax.set_xticks(ticks, [f"FY{months[i][:4]}" for i in ticks])
+    ax.set_title("Start of production by option (bar P10-P90, dot P50, black line: announced)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
