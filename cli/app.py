@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from cli import compare_cmd, facts_cmd, run_cmd, schema_cmd, trace_cmd, validate_cmd
+from cli import (
+    compare_cmd,
+    facts_cmd,
+    run_cmd,
+    schema_cmd,
+    sweep_cmd,
+    trace_cmd,
+    validate_cmd,
+)
 from cli.common import STATE
 
 app = typer.Typer(
@@ -24,6 +32,7 @@ def _root(debug: bool = typer.Option(False, "--debug", help="show tracebacks of 
 
 app.command("run")(run_cmd.run)
 app.command("compare")(compare_cmd.compare_cmd)
+app.command("sweep")(sweep_cmd.sweep)
 app.command("validate")(validate_cmd.validate)
 app.command("trace")(trace_cmd.trace)
 app.command("facts")(facts_cmd.facts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -109,6 +110,7 @@ class Tabulated(ScipyDist):
 _GRID = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 32769))) / 2.0
 
 
+@lru_cache(maxsize=4096)
 def pert(low: float, mode: float, high: float, lamb: float = 4.0) -> Tabulated:
     """Beta-PERT: a beta on [low, high] with mean (low + lamb*mode + high)/(lamb + 2)."""
     span = high - low

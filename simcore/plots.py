@@ -151,3 +151,26 @@ def compare_launches(summaries: dict[str, dict], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def tornado_chart(data: dict, path: Path, top: int = 15) -> None:
+    """Bars from the metric at each input's P10 to its P90, largest swing on top."""
+    plt = _pyplot()
+    rows = data["tornado"][:top]
+    base = rows[0]["base"]
+    fig, ax = plt.subplots(figsize=(10, 0.4 * len(rows) + 1.6), dpi=110)
+    for y, r in enumerate(reversed(rows)):
+        lo, hi = r["low"], r["high"]
+        ax.barh(y, hi - base, left=base, color="#2171b5", height=0.6,
+                label="input at P90" if y == 0 else None)
+        ax.barh(y, lo - base, left=base, color="#fb6a4a", height=0.6,
+                label="input at P10" if y == 0 else None)
+    ax.axvline(base, color="black", lw=1)
+    ax.set_yticks(range(len(rows)), [r["input"] for r in reversed(rows)], fontsize=8)
+    ax.set_xlabel(f"{data['tornado_metric']} (base {base:.3g})")
+    ax.set_title(f"{data['scenario']}: tornado of {data['tornado_metric']}")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 
 from simcore import inputs as inputs_mod
 from simcore.cashmodel import CashPaths, simulate_cash
-from simcore.sampling import Sampler, UniformSource, replicate_bounds, sample
+from simcore.errors import InputError, Problem
+from simcore.sampling import GivenUniforms, Sampler, UniformSource, replicate_bounds, sample
 from simcore.scenario import Scenario
 from simcore.schedule import schedule_batch
 from simcore.timeline import fiscal_years
@@ -37,6 +38,9 @@ class RunSettings(BaseModel):
     keep_inputs: bool = Field(False, description="keep every input's draws (for draws.npz)")
     engine: Literal["fast", "simpy"] = Field(
         "fast", description="schedule engine: vectorised, or SimPy (the reference)")
+    pinned: dict[str, float] = Field(
+        default_factory=dict, description="inputs held at one uniform quantile, e.g. "
+        "{'operations.burn': 0.1} holds it at its P10 in every draw")
 
 
 @dataclass
@@ -72,18 +76,26 @@ class RunResult:
 
 
 def run(scenario: Scenario, settings: RunSettings | None = None,
-        progress: Callable[[int], None] | None = None) -> RunResult:
+        progress: Callable[[int], None] | None = None,
+        uniforms: dict[str, np.ndarray] | None = None) -> RunResult:
     """Simulate ``scenario`` for ``settings.draws`` draws.
 
     Each chunk samples the inputs, runs the schedule engine (when programmes have a
     ``schedule``) and feeds its launch dates into the cash model, in the same draws.
     ``progress`` is called with the number of draws done after each chunk.
+    ``uniforms`` gives some inputs' uniforms outright (a design matrix's columns).
     """
     s = settings or RunSettings()
     found = inputs_mod.collect(scenario)
     names = [i.name for i in found]
     rho = inputs_mod.correlation_matrix(scenario, names)
     source = UniformSource(s.seed, s.draws, s.sampler)
+    unknown = sorted(set(s.pinned) - set(names))
+    if unknown:
+        raise InputError(Problem(f"cannot pin '{unknown[0]}': not an input of "
+                                 f"{scenario.name}"))
+    if s.pinned or uniforms:
+        source = GivenUniforms(source, uniforms or {}, s.pinned)
     months = scenario.timeline.months
     fys = fiscal_years(scenario.start, months)
     fy_list = sorted(set(fys.tolist()))

@@ -91,12 +91,34 @@ class UniformSource:
         return self._lhs_cache[cache_key]
 
 
-def sample(inputs: list[Input], source: UniformSource, start: int, stop: int,
+@dataclass
+class GivenUniforms:
+    """Uniforms given outright for some inputs (a design matrix, or pinned values);
+    every other input draws from ``base``."""
+
+    base: UniformSource
+    given: dict[str, np.ndarray]
+    pinned: dict[str, float]
+
+    def uniforms(self, name: str, start: int, stop: int) -> np.ndarray:
+        if name in self.pinned:
+            return np.full(stop - start, float(self.pinned[name]))
+        if name in self.given:
+            return np.asarray(self.given[name][start:stop], dtype=float)
+        return self.base.uniforms(name, start, stop)
+
+
+def sample(inputs: list[Input], source: UniformSource | GivenUniforms, start: int, stop: int,
            rho: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Values of every input for draws ``[start, stop)``, correlated by ``rho``."""
+    """Values of every input for draws ``[start, stop)``, correlated by ``rho``.
+
+    Pinned inputs keep their uniform: the copula only mixes the others.
+    """
     u = {i.name: np.clip(source.uniforms(i.name, start, stop), EPS, 1 - EPS) for i in inputs}
     if rho is not None:
-        u = correlate(u, [i.name for i in inputs], rho)
+        pinned = getattr(source, "pinned", {})
+        mixed = correlate(u, [i.name for i in inputs], rho)
+        u = {k: (u[k] if k in pinned else mixed[k]) for k in u}
     return {i.name: np.asarray(i.dist.ppf(u[i.name]), dtype=float) for i in inputs}
 
 

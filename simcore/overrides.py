@@ -1,0 +1,94 @@
+"""Set values in a scenario by dotted path, for sweeps and scripts.
+
+A path names a place in the resolved scenario document: a quantity
+(``deal.probability``: the number replaces its distribution with ``fixed``,
+keeping its unit) or a value inside one (``operations.burn.pert.max``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from simcore.errors import InputError, Problem
+from simcore.loader import Loaded
+from simcore.quantity import DIST_KEYS
+from simcore.scenario import Scenario
+from simcore.validation import validate
+from simcore.yamlio import Document, parse_dotted
+
+Value = float | str
+
+
+def parse_values(text: str, what: str = "--param") -> list[Value]:
+    """``'1,2,3'`` -> [1, 2, 3]; ``'1.5:3.5:5'`` -> 5 values from 1.5 to 3.5; dates stay text."""
+    text = text.strip()
+    if not text:
+        raise InputError(Problem("no values given", path=what))
+    parts = text.split(":")
+    if len(parts) == 3 and all(_is_number(p) for p in parts):
+        lo, hi, n = float(parts[0]), float(parts[1]), parts[2]
+        if not n.isdigit() or int(n) < 2:
+            raise InputError(Problem(f"a range lo:hi:n needs a whole number n >= 2, got '{n}'",
+                                     path=what))
+        return [round(float(x), 12) for x in np.linspace(lo, hi, int(n))]
+    return [float(v) if _is_number(v) else v.strip() for v in text.split(",")]
+
+
+def parse_assignment(text: str) -> tuple[str, list[Value]]:
+    """``'PATH=V1,V2'`` -> (path, values)."""
+    if "=" not in text:
+        raise InputError(Problem(f"expected PATH=V1,V2,... or PATH=lo:hi:n, got '{text}'",
+                                 path="--param"))
+    path, values = text.split("=", 1)
+    return path.strip(), parse_values(values)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return np.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def set_value(data: dict, path: str, value: Value) -> dict:
+    """A copy of ``data`` with ``value`` at ``path`` (see the module's doc)."""
+    out = copy.deepcopy(data)
+    parts = parse_dotted(path)
+    node: Any = out
+    for depth, part in enumerate(parts[:-1]):
+        node = _child(node, part, parts[:depth + 1], path)
+    last = parts[-1]
+    target = _child(node, last, parts, path)
+    if isinstance(target, dict) and any(k in target for k in DIST_KEYS):
+        node[last] = {"fixed": value, "unit": target.get("unit"),
+                      "assumption": f"set to {value} by a sweep or override"}
+    elif isinstance(target, dict | list):
+        raise InputError(Problem(f"'{path}' is a section, not a value; name a quantity or a "
+                                 "number inside one", path=path))
+    else:
+        node[last] = value
+    return out
+
+
+def _child(node: Any, part, so_far, path: str) -> Any:
+    if isinstance(node, dict) and part in node:
+        return node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    keys = ", ".join(map(str, node)) if isinstance(node, dict) else "none"
+    where = ".".join(map(str, so_far[:-1])) or "the top level"
+    raise InputError(Problem(f"no '{part}' under {where} (there: {keys})", path=path))
+
+
+def with_overrides(loaded: Loaded, overrides: dict[str, Value]) -> Scenario:
+    """The scenario with ``overrides`` applied and validated again."""
+    if not overrides:
+        return loaded.scenario
+    data = loaded.document.data
+    for path, value in overrides.items():
+        data = set_value(data, path, value)
+    doc = Document(loaded.file, data, loaded.document.lines, loaded.document.origins)
+    return validate(doc, Scenario, context={"facts": loaded.facts})

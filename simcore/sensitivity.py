@@ -1,0 +1,168 @@
+"""Which inputs move the answer: tornado, break-even and Sobol indices.
+
+* Tornado: each uncertain input is held at its P10, then its P90, while every
+  other input stays random (same draws, so the swing is the input's alone).
+* Break-even: bisection on a swept value for the point where an option stops
+  beating a baseline on a metric, on common random numbers.
+* Sobol: first-order and total indices with ``scipy.stats.sobol_indices`` over
+  the inputs' uniforms (inputs are treated as independent; correlations are
+  left out of this design).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+from scipy import stats
+
+from simcore.compare import metric_for, per_draw_metrics
+from simcore.errors import InputError, Problem
+from simcore.inputs import collect
+from simcore.loader import Loaded
+from simcore.overrides import with_overrides
+from simcore.runner import RunResult, RunSettings, run
+from simcore.scenario import Scenario
+
+
+def metric_value(res: RunResult, metric: str) -> float:
+    """One number per run: the mean of a value metric, the probability of a breach, the
+    median month (index) of a month metric."""
+    per = per_draw_metrics(res)
+    if metric not in per:
+        raise InputError(Problem(f"unknown metric '{metric}' for {res.scenario.name}; "
+                                 f"choose from {', '.join(per)}", path="--metric"))
+    x = per[metric]
+    m = metric_for(metric)
+    if m.kind == "month":
+        return float(np.quantile(x, 0.5, method="inverted_cdf"))
+    return float(np.mean(x))
+
+
+def uncertain_inputs(sc: Scenario) -> list[str]:
+    """Inputs that vary: written quantities that are not fixed, and event draws whose
+    probability lies strictly between 0 and 1 for some draw."""
+    out = []
+    for i in collect(sc):
+        if i.is_event:
+            out.append(i.name)
+        elif not i.dist.is_fixed:
+            out.append(i.name)
+    return out
+
+
+def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
+            low: float = 0.1, high: float = 0.9,
+            progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """Swing of ``metric`` as each uncertain input goes from its ``low`` to ``high``
+    quantile while the others stay random; sorted by swing, largest first.
+
+    Each of the 2 x inputs + 1 runs is a sweep point, run through ``executor``.
+    """
+    from simcore.executors import InProcess
+    from simcore.sweep import PointTask, evaluate_point
+
+    sc = loaded.scenario
+    names = uncertain_inputs(sc)
+    metric_value(run(sc, settings.model_copy(update={"draws": 2})), metric)  # checks metric
+    base = settings.model_dump()
+    tasks = [PointTask(str(loaded.file), (), base, metric)]
+    for name in names:
+        for u in (low, high):
+            tasks.append(PointTask(str(loaded.file), (),
+                                   {**base, "pinned": {**settings.pinned, name: u}}, metric))
+    values: dict[int, float] = {}
+    for i, result in (executor or InProcess()).imap(evaluate_point, tasks):
+        values[i] = result["value"]
+        if progress:
+            progress(len(values), len(tasks))
+    dists = {i.name: i.dist for i in collect(sc)}
+    rows = []
+    for k, name in enumerate(names):
+        lo_v, hi_v = values[1 + 2 * k], values[2 + 2 * k]
+        lo_x, hi_x = (float(v) for v in dists[name].ppf(np.array([low, high])))
+        rows.append({"input": name, "low": _r(lo_v), "high": _r(hi_v),
+                     "swing": _r(abs(hi_v - lo_v)), "input_low": _r(lo_x),
+                     "input_high": _r(hi_x), "base": _r(values[0])})
+    return sorted(rows, key=lambda r: -(r["swing"] or 0))
+
+
+def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenario,
+              settings: RunSettings, metric: str, tol: float | None = None,
+              max_iter: int = 40) -> dict:
+    """The value of ``path`` in [lo, hi] where ``option`` stops beating ``baseline`` on
+    ``metric`` (mean paired difference crosses zero), or ``value: None`` when none."""
+    m = metric_for(metric)
+    sign = 1.0 if m.higher_is_better else -1.0
+    base = per_draw_metrics(run(baseline, settings))
+    if metric not in base:
+        raise InputError(Problem(f"unknown metric '{metric}'", path="--metric"))
+
+    def edge(v: float) -> float:
+        res = run(with_overrides(option, {path: v}), settings)
+        a, b = per_draw_metrics(res)[metric], base[metric]
+        with np.errstate(invalid="ignore"):
+            d = np.where((a == b), 0.0, a - b)
+        return float(sign * np.mean(d))
+
+    f_lo, f_hi = edge(lo), edge(hi)
+    out = {"path": path, "metric": metric, "versus": baseline.name, "range": [lo, hi],
+           "edge_at_low": _r(f_lo), "edge_at_high": _r(f_hi), "value": None, "iterations": 0}
+    if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or (f_lo > 0) == (f_hi > 0):
+        out["note"] = ("no break-even in range: the option "
+                       + ("beats" if f_lo > 0 else "does not beat")
+                       + " the baseline at both ends")
+        return out
+    tol = tol if tol is not None else 1e-4 * abs(hi - lo)
+    a, b, fa = lo, hi, f_lo
+    it = 0
+    while abs(b - a) > tol and it < max_iter:
+        mid = (a + b) / 2
+        fm = edge(mid)
+        it += 1
+        if (fm > 0) == (fa > 0):
+            a, fa = mid, fm
+        else:
+            b = mid
+    out.update(value=_r((a + b) / 2), iterations=it)
+    return out
+
+
+def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
+          n_resamples: int = 200) -> dict:
+    """First-order and total Sobol indices of ``metrics`` with 95% bootstrap intervals."""
+    if n < 2 or n & (n - 1):
+        raise InputError(Problem(f"--sobol takes a power of 2, got {n} (try "
+                                 f"{1 << max(1, int(n).bit_length() - 1)})", path="--sobol"))
+    names = uncertain_inputs(sc)
+    horizon = float(sc.timeline.months)
+
+    def func(x: np.ndarray) -> np.ndarray:
+        s = settings.model_copy(update={"draws": x.shape[1], "pinned": {}})
+        res = run(sc, s, uniforms={name: x[i] for i, name in enumerate(names)})
+        per = per_draw_metrics(res)
+        return np.stack([np.where(np.isfinite(per[m]), per[m], horizon) for m in metrics])
+
+    rng = np.random.default_rng(settings.seed)
+    result = stats.sobol_indices(func=func, n=n, dists=[stats.uniform()] * len(names), rng=rng)
+    with warnings.catch_warnings():   # a metric that does not vary has no interval
+        warnings.simplefilter("ignore")
+        boot = result.bootstrap(confidence_level=0.95, n_resamples=n_resamples)
+    first, total = np.atleast_2d(result.first_order), np.atleast_2d(result.total_order)
+    out = {"n": n, "evaluations": n * (len(names) + 2), "inputs": names, "metrics": {}}
+    for k, metric in enumerate(metrics):
+        rows = []
+        for i, name in enumerate(names):
+            rows.append({"input": name, "S1": _r(first[k, i]), "ST": _r(total[k, i]),
+                         "S1_ci": [_r(boot.first_order.confidence_interval.low[k, i]),
+                                   _r(boot.first_order.confidence_interval.high[k, i])],
+                         "ST_ci": [_r(boot.total_order.confidence_interval.low[k, i]),
+                                   _r(boot.total_order.confidence_interval.high[k, i])]})
+        out["metrics"][metric] = sorted(rows, key=lambda r: -(r["ST"] or 0))
+    return out
+
+
+def _r(x: float) -> float | None:
+    x = float(x)
+    return round(x, 6) if np.isfinite(x) else None

@@ -1,0 +1,146 @@
+"""One-at-a-time and grid sweeps: each point is the scenario with some values set.
+
+Every point runs with the same seed, so points differ only by the values swept
+(common random numbers). Points run through an executor; with an output folder
+each finished point is written at once to ``points/``, so a rerun with
+``resume`` skips the points already done and ends with the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from simcore.compare import per_draw_metrics
+from simcore.loader import Loaded, load_scenario
+from simcore.overrides import Value, with_overrides
+from simcore.runner import RunResult, RunSettings, run
+from simcore.summary import summarise
+
+
+def headline(res: RunResult) -> dict:
+    """The headline metrics of one run, flat: what a sweep table shows per point."""
+    s = summarise(res)
+    c = s["cash"]
+    out = {"min_cash_p50": c["min"]["p50"], "min_cash_p5": c["min"]["p5"],
+           "p_breach": c["p_breach"], "fcf_positive_month_p50": c["fcf_positive_month"]["p50"],
+           "ending_cash_p50": c["ending"]["p50"],
+           "net_debt_ending_p50": c["net_debt_ending"]["p50"]}
+    per = per_draw_metrics(res)
+    out["min_cash_mean"] = round(float(per["min_cash"].mean()), 6)
+    out["ending_cash_mean"] = round(float(per["ending_cash"].mean()), 6)
+    if "deal" in s:
+        out["deal_p_close"] = s["deal"]["p_close"]
+    for name, r in s.get("launches", {}).items():
+        out[f"launch.{name}.p50"] = r["p50"]
+        out[f"launch.{name}.p_on_time"] = r["p_on_time"]
+    return out
+
+
+@dataclass(frozen=True)
+class PointTask:
+    """One sweep point, as sent to a worker: plain data only."""
+
+    file: str
+    params: tuple[tuple[str, Value], ...]
+    settings: dict
+    metric: str | None = None
+
+
+@lru_cache(maxsize=8)
+def _load(file: str, mtime: float) -> Loaded:
+    return load_scenario(file)
+
+
+def evaluate_point(task: PointTask) -> dict:
+    """Run one point and return its params and headline metrics (runs in any worker)."""
+    loaded = _load(task.file, os.path.getmtime(task.file))
+    scenario = with_overrides(loaded, dict(task.params))
+    res = run(scenario, RunSettings(**task.settings))
+    out = {"params": dict(task.params), "metrics": headline(res)}
+    if task.metric is not None:
+        from simcore.sensitivity import metric_value
+
+        out["value"] = metric_value(res, task.metric)
+    return out
+
+
+def point_key(params: dict) -> str:
+    return hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass
+class SweepResult:
+    points: list[dict]
+    params: list[str]
+    skipped: int = 0
+    settings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"params": self.params, "settings": self.settings, "points": self.points}
+
+    def column(self, metric: str) -> np.ndarray:
+        """One metric over the points, as an array (None -> NaN)."""
+        return np.array([np.nan if p["metrics"].get(metric) is None else p["metrics"][metric]
+                         for p in self.points], dtype=object)
+
+    def to_pandas(self):
+        import pandas as pd
+
+        return pd.DataFrame([{**p["params"], **p["metrics"]} for p in self.points])
+
+
+def grid(params: list[tuple[str, list[Value]]]) -> list[dict]:
+    """Every combination of the swept values, in order."""
+    names = [p for p, _ in params]
+    return [dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*(v for _, v in params))]
+
+
+def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: RunSettings,
+              executor, out_dir: Path | None = None, resume: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> SweepResult:
+    """Evaluate every grid point; write each to ``out_dir/points`` as it finishes."""
+    for path, values in params:          # bad paths or values fail here, before any work
+        with_overrides(loaded, {path: values[0]})
+    points = grid(params)
+    sdict = settings.model_dump()
+    done: dict[int, dict] = {}
+    folder = Path(out_dir) / "points" if out_dir is not None else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, p in enumerate(points):
+            f = folder / f"{point_key(p)}.json"
+            if resume and f.exists():
+                rec = json.loads(f.read_text())
+                if rec.get("params") == p and rec.get("settings") == sdict:
+                    done[i] = {"params": rec["params"], "metrics": rec["metrics"]}
+    skipped = len(done)
+    todo = [i for i in range(len(points)) if i not in done]
+    tasks = [PointTask(str(loaded.file), tuple(points[i].items()), sdict) for i in todo]
+    if progress:
+        progress(len(done), len(points))
+    for j, result in executor.imap(evaluate_point, tasks):
+        i = todo[j]
+        done[i] = result
+        if folder is not None:
+            _write_atomic(folder / f"{point_key(points[i])}.json",
+                          {**result, "settings": sdict})
+        if progress:
+            progress(len(done), len(points))
+    return SweepResult([done[i] for i in range(len(points))], [p for p, _ in params], skipped,
+                       sdict)
+
+
+def _write_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True))
+    tmp.replace(path)
