@@ -1,8 +1,16 @@
-"""The Python entry points: load a scenario, simulate it, summarise it.
+"""The Python entry points: load, override, simulate, compare and sweep.
 
->>> from simcore.api import simulate
->>> result = simulate("scenarios/standalone.yaml", draws=2000, seed=1)  # doctest: +SKIP
->>> result.summary["cash"]["min"]["p50"]  # doctest: +SKIP
+>>> from simcore import api
+>>> base = api.load("scenarios/standalone.yaml")                      # doctest: +SKIP
+>>> sim = api.simulate(base, draws=5000, seed=1)                      # doctest: +SKIP
+>>> sim.summary["cash"]["min"]["p50"], sim.result.cash.shape          # doctest: +SKIP
+>>> worse = api.simulate(base, overrides={"operations.burn.pert.min": -4.5})  # doctest: +SKIP
+>>> cmp = api.compare(["scenarios/standalone.yaml", "scenarios/foxconn.yaml"])  # doctest: +SKIP
+>>> sw = api.sweep(base, {"operations.burn.pert.min": [-4.5, -3.5]})  # doctest: +SKIP
+>>> sw.to_pandas()                                                    # doctest: +SKIP
+
+Every result has ``to_dict()`` (plain JSON-ready data); arrays are numpy; sweep
+results also convert ``to_pandas()`` where pandas is installed.
 """
 
 from __future__ import annotations
@@ -11,9 +19,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from simcore import compare as compare_mod
+from simcore import sensitivity
+from simcore.executors import make_executor
 from simcore.loader import Loaded, load_scenario
+from simcore.overrides import Value, with_overrides
 from simcore.runner import RunResult, RunSettings, run
 from simcore.summary import summarise
+from simcore.sweep import SweepResult, run_sweep
+
+Source = str | Path | Loaded
+
+
+def load(scenario: Source) -> Loaded:
+    """A validated scenario (``extends`` resolved, facts checked)."""
+    return scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
 
 
 @dataclass
@@ -27,12 +49,70 @@ class Simulation:
     def to_dict(self) -> dict:
         return self.summary
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Per-draw outcomes: cash paths (draws, months), launches, headline metrics."""
+        out = {"cash": self.result.cash, "fcf_by_fy": self.result.fcf_fy}
+        out.update(compare_mod.per_draw_metrics(self.result))
+        return out
 
-def simulate(scenario: str | Path | Loaded, settings: RunSettings | None = None, *,
+
+def _settings(settings: RunSettings | None, options: dict) -> RunSettings:
+    return settings if settings is not None else RunSettings(**options)
+
+
+def simulate(scenario: Source, settings: RunSettings | None = None, *,
+             overrides: dict[str, Value] | None = None,
              progress: Callable[[int], None] | None = None, **options) -> Simulation:
-    """Load (if given a path) and run a scenario; ``options`` are RunSettings fields."""
-    loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
-    settings = settings or RunSettings(**options)
-    result = run(loaded.scenario, settings, progress=progress)
+    """Run a scenario; ``options`` are RunSettings fields (draws, seed, sampler, ...)."""
+    loaded = load(scenario)
+    sc = with_overrides(loaded, overrides or {})
+    result = run(sc, _settings(settings, options), progress=progress)
     summary = summarise(result, digest=loaded.digest, file=str(loaded.file))
     return Simulation(loaded, result, summary)
+
+
+def compare(scenarios: list[Source], settings: RunSettings | None = None, *,
+            baseline: str | None = None, **options) -> compare_mod.Comparison:
+    """Every option on common random numbers; ``.to_dict()`` is compare.json."""
+    return compare_mod.compare([load(s) for s in scenarios], _settings(settings, options),
+                               baseline)
+
+
+def sweep(scenario: Source, params: dict[str, list[Value]],
+          settings: RunSettings | None = None, *, workers: int = 0, scheduler=None,
+          out_dir: str | Path | None = None, resume: bool = False,
+          **options) -> SweepResult:
+    """Every combination of ``params`` (path -> values) on common random numbers."""
+    executor = make_executor(workers, scheduler)
+    try:
+        return run_sweep(load(scenario), list(params.items()), _settings(settings, options),
+                         executor, Path(out_dir) if out_dir else None, resume)
+    finally:
+        executor.close()
+
+
+def tornado(scenario: Source, metric: str = "ending_cash",
+            settings: RunSettings | None = None, *, workers: int = 0, scheduler=None,
+            **options) -> list[dict]:
+    """Each uncertain input at its P10 and P90, others random; sorted by swing."""
+    executor = make_executor(workers, scheduler)
+    try:
+        return sensitivity.tornado(load(scenario), _settings(settings, options), metric,
+                                   executor)
+    finally:
+        executor.close()
+
+
+def breakeven(option: Source, path: str, low: float, high: float, versus: Source,
+              metric: str = "ending_cash", settings: RunSettings | None = None,
+              **options) -> dict:
+    """The value of ``path`` where ``option`` stops beating ``versus`` on ``metric``."""
+    return sensitivity.breakeven(load(option), path, low, high, load(versus).scenario,
+                                 _settings(settings, options), metric)
+
+
+def sobol_indices(scenario: Source, n: int = 256, metrics: list[str] | None = None,
+                  settings: RunSettings | None = None, **options) -> dict:
+    """First-order and total Sobol indices with 95% intervals."""
+    return sensitivity.sobol(load(scenario).scenario, n, _settings(settings, options),
+                             metrics or ["min_cash", "ending_cash"])

@@ -150,15 +150,18 @@ def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
         warnings.simplefilter("ignore")
         boot = result.bootstrap(confidence_level=0.95, n_resamples=n_resamples)
     first, total = np.atleast_2d(result.first_order), np.atleast_2d(result.total_order)
+    ci = {k: np.atleast_2d(v) for k, v in {
+        "s1_lo": boot.first_order.confidence_interval.low,
+        "s1_hi": boot.first_order.confidence_interval.high,
+        "st_lo": boot.total_order.confidence_interval.low,
+        "st_hi": boot.total_order.confidence_interval.high}.items()}
     out = {"n": n, "evaluations": n * (len(names) + 2), "inputs": names, "metrics": {}}
     for k, metric in enumerate(metrics):
         rows = []
         for i, name in enumerate(names):
             rows.append({"input": name, "S1": _r(first[k, i]), "ST": _r(total[k, i]),
-                         "S1_ci": [_r(boot.first_order.confidence_interval.low[k, i]),
-                                   _r(boot.first_order.confidence_interval.high[k, i])],
-                         "ST_ci": [_r(boot.total_order.confidence_interval.low[k, i]),
-                                   _r(boot.total_order.confidence_interval.high[k, i])]})
+                         "S1_ci": [_r(ci["s1_lo"][k, i]), _r(ci["s1_hi"][k, i])],
+                         "ST_ci": [_r(ci["st_lo"][k, i]), _r(ci["st_hi"][k, i])]})
         out["metrics"][metric] = sorted(rows, key=lambda r: -(r["ST"] or 0))
     return out
 

@@ -1,0 +1,218 @@
+"""The bundled scenarios: they run, options change only what their deal changes, and
+every input has a source (at least half of each option's own inputs cite a fact).
+
+An option ``extends`` the standalone baseline. Its resolved inputs are diffed against
+standalone's: every path it changes or adds must lie under a prefix listed for it in
+``ALLOWED``, so an option cannot silently move the baseline's unrelated inputs. A new
+option must be listed there too (see scenarios/README.md, "How to write a ninth option").
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from conftest import SCENARIOS
+
+from simcore.api import simulate
+from simcore.inputs import quantities
+from simcore.loader import Loaded, load_scenario
+from simcore.trace import trace_records
+from simcore.yamlio import parse_dotted
+
+BASELINE = "standalone"
+FILES = sorted(SCENARIOS.glob("*.yaml"))
+OPTIONS = [p for p in FILES if p.stem != BASELINE]
+
+# Per option: the path prefixes (dotted, ending in '.') it may change or add.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "honda": ("deal.",),
+    "honda_mitsubishi": ("deal.",),
+    "foxconn": ("deal.",),
+    "tesla": ("deal.",),
+    "kkr": ("deal.", "financing.kkr_equity."),
+    "tech_partner": ("deal.",),
+    "foxconn_kkr": ("deal.", "financing.kkr_equity."),
+}
+# Fields that name the option rather than model anything.
+LABELS = ("name.", "title.", "description.", "extends.")
+
+EXPECTED = {BASELINE, *ALLOWED}
+PROGRAMMES = {"sentra", "leaf", "india_mpv", "india_compact_suv", "juke_ev", "canton_ev"}
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+def load(path: Path) -> Loaded:
+    return load_scenario(path)
+
+
+def inputs_of(path: Path) -> dict:
+    """Resolved inputs: dotted path -> Quantity."""
+    return dict(quantities(load(path).scenario))
+
+
+def flat(value, prefix: str = "") -> dict[str, object]:
+    """A nested dump as dotted path -> leaf value (lists keep their index)."""
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            out.update(flat(item, f"{prefix}{key}."))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for i, item in enumerate(value):
+            out.update(flat(item, f"{prefix}{i}."))
+        return out or {prefix: []}
+    return {prefix: value}
+
+
+def changed(base: dict, other: dict) -> set[str]:
+    """Paths added, removed or different between two flat mappings."""
+    return {k for k in base.keys() | other.keys() if base.get(k, object()) != other.get(k)}
+
+
+def outside(paths: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(p for p in paths if not (p + ".").startswith(prefixes))
+
+
+def own_inputs(loaded: Loaded) -> list[tuple[str, object]]:
+    """Inputs whose quantity is written in the scenario file itself (not a base)."""
+    me = loaded.file.resolve()
+    return [(path, q) for path, q in quantities(loaded.scenario)
+            if loaded.document.where(parse_dotted(path))[0].resolve() == me]
+
+
+def test_the_expected_scenarios_are_bundled():
+    assert set(ids(FILES)) == EXPECTED, "list a new option in ALLOWED with its prefixes"
+
+
+# (a) every bundled scenario validates and runs
+
+
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_runs_with_finite_cash_percentiles(path: Path):
+    sim = simulate(path, draws=200, seed=1)
+    cash = sim.summary["cash"]
+    assert sim.summary["scenario"] == path.stem
+    for key in ("p5", "p10", "p25", "p50", "p75", "p90", "p95"):
+        assert len(cash[key]) == sim.loaded.scenario.timeline.months
+        assert all(math.isfinite(x) for x in cash[key]), key
+    for block in (cash["min"], cash["ending"], cash["net_debt_ending"]):
+        assert all(math.isfinite(block[k]) for k in ("p5", "p50", "p95"))
+    assert cash["p5"][-1] <= cash["p50"][-1] <= cash["p95"][-1]
+    for fy in cash["fcf_by_fy"].values():
+        assert all(math.isfinite(fy[k]) for k in ("p10", "p50", "p90"))
+
+
+def test_baseline_has_every_announced_programme_and_no_deal():
+    sc = load(SCENARIOS / f"{BASELINE}.yaml").scenario
+    assert sc.deal is None
+    assert set(sc.programmes) == PROGRAMMES
+    for name, prog in sc.programmes.items():
+        launch = dict(quantities(sc))[f"programmes.{name}.launch"]
+        dist = launch.to_dist(sc.start)
+        target = (int(prog.target[:4]) - sc.start[0]) * 12 + int(prog.target[5:]) - sc.start[1]
+        # around the target and mostly after it: launches slip
+        assert float(dist.ppf(0.0)) <= target + 1, name
+        assert float(dist.ppf(0.5)) >= target, name
+
+
+@pytest.mark.parametrize("path", OPTIONS, ids=ids(OPTIONS))
+def test_option_states_its_deal(path: Path):
+    loaded = load(path)
+    deal = loaded.scenario.deal
+    assert deal is not None and deal.partner.strip() and deal.terms.strip()
+    files = [f.name for f in loaded.files]
+    assert files[0] == f"{BASELINE}.yaml", files
+    p = deal.probability.to_dist(loaded.scenario.start)
+    assert 0.0 < float(p.ppf(0.5)) < 1.0
+
+
+@pytest.mark.parametrize("path", OPTIONS, ids=ids(OPTIONS))
+def test_deals_that_may_collapse_show_it(path: Path):
+    """Some draws close the deal, some do not; the run reports the closing rate."""
+    sim = simulate(path, draws=2000, seed=1)
+    p_close = sim.summary["deal"]["p_close"]
+    assert 0.02 < p_close < 0.9, p_close
+
+
+# (b) an option changes only what its deal changes
+
+
+@pytest.mark.parametrize("path", OPTIONS, ids=ids(OPTIONS))
+def test_option_changes_only_allowed_inputs(path: Path):
+    base = inputs_of(SCENARIOS / f"{BASELINE}.yaml")
+    mine = inputs_of(path)
+    diff = {k for k in base.keys() | mine.keys() if base.get(k) != mine.get(k)}
+    assert diff, "the option changes nothing"
+    bad = outside(diff, ALLOWED[path.stem])
+    assert not bad, f"{path.name} changes inputs outside {ALLOWED[path.stem]}: {bad}"
+    assert not set(base) - set(mine), "an option must not delete baseline inputs"
+
+
+@pytest.mark.parametrize("path", OPTIONS, ids=ids(OPTIONS))
+def test_option_changes_nothing_else(path: Path):
+    """The same check over the whole resolved scenario, not only its quantities:
+    timeline, programme targets and plants, financing kinds, correlations."""
+    base = flat(load(SCENARIOS / f"{BASELINE}.yaml").scenario.model_dump(mode="json"))
+    mine = flat(load(path).scenario.model_dump(mode="json"))
+    bad = outside(changed(base, mine), ALLOWED[path.stem] + LABELS)
+    assert not bad, f"{path.name} changes {bad}"
+
+
+def test_allowed_check_catches_a_stray_override(tmp_path: Path):
+    """An option that moves a baseline input outside its prefixes is caught."""
+    for f in (f"{BASELINE}.yaml", "honda.yaml"):
+        (tmp_path / f).write_text((SCENARIOS / f).read_text(encoding="utf-8"),
+                                  encoding="utf-8")
+    stray = tmp_path / "honda_stray.yaml"
+    stray.write_text("extends: honda.yaml\nname: honda_stray\ntitle: t\n"
+                     "operations:\n  steady:\n    fixed: 2.0\n    unit: USD bn/yr\n"
+                     "    assumption: a stray change\n", encoding="utf-8")
+    base = inputs_of(tmp_path / f"{BASELINE}.yaml")
+    mine = inputs_of(stray)
+    diff = {k for k in base.keys() | mine.keys() if base.get(k) != mine.get(k)}
+    assert outside(diff, ALLOWED["honda"]) == ["operations.steady"]
+
+
+# (c) provenance
+
+
+@pytest.mark.parametrize("path", FILES, ids=ids(FILES))
+def test_every_input_has_a_source(path: Path):
+    loaded = load(path)
+    records = trace_records(loaded)
+    assert records
+    for rec in records:
+        assert ("fact" in rec) != ("assumption" in rec), rec["path"]
+        if "fact" in rec:
+            assert rec["fact"]["id"] in loaded.facts
+            assert rec["fact"]["locator"].strip()
+        else:
+            assert rec["assumption"].strip() and "\n" not in rec["assumption"].strip()
+
+
+@pytest.mark.parametrize("path", OPTIONS, ids=ids(OPTIONS))
+def test_half_of_an_options_own_inputs_cite_a_fact(path: Path):
+    loaded = load(path)
+    own = own_inputs(loaded)
+    assert own, f"{path.name} defines no inputs of its own"
+    facts = [p for p, q in own if q.fact is not None]
+    assert 2 * len(facts) >= len(own), (
+        f"{path.name}: {len(facts)} of {len(own)} own inputs cite a fact; "
+        f"assumptions: {sorted(p for p, q in own if q.fact is None)}")
+
+
+@pytest.mark.parametrize("path", OPTIONS, ids=ids(OPTIONS))
+def test_own_inputs_are_those_the_file_writes(path: Path):
+    """Sanity of the 'defined in' attribution: own inputs are the changed ones."""
+    loaded = load(path)
+    parent = SCENARIOS / loaded.files[-2].name
+    base = inputs_of(parent)
+    mine = dict(quantities(loaded.scenario))
+    own = {p for p, _ in own_inputs(loaded)}
+    assert own == {k for k in mine if base.get(k) != mine[k]}

@@ -1,0 +1,167 @@
+"""Sweeps, tornado, break-even and Sobol against analytic answers; executors agree."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import dist, q
+from scipy import stats
+from test_cash_model import fixed_scenario
+from typer.testing import CliRunner
+
+from cli.app import app
+from simcore import api
+from simcore.executors import InProcess, make_executor
+from simcore.loader import load_scenario
+from simcore.runner import RunSettings
+from simcore.sweep import run_sweep
+
+H = 24
+
+
+def linear_scenario(only_opening: bool = False) -> dict:
+    """Ending cash = opening cash + disposal - capex * 24/12 + constants."""
+    data = fixed_scenario(1.0)
+    data.pop("deal")
+    data["programmes"] = {}
+    data["timeline"]["months"] = H
+    data["balance"]["opening_cash"] = dist("pert", {"min": 10, "mode": 12, "max": 16},
+                                           "USD bn")
+    if not only_opening:
+        data["capex"]["base"] = dist("uniform", {"min": 0.4, "max": 1.0}, "USD bn/yr")
+        data["financing"]["disposal"]["amount"] = dist(
+            "triangular", {"min": 1, "mode": 2, "max": 4}, "USD bn")
+    data["financing"]["disposal"]["probability"] = q(1.0, "probability")
+    return data
+
+
+def spread(frozen) -> float:
+    return float(frozen.ppf(0.9) - frozen.ppf(0.1))
+
+
+def test_tornado_order_and_swings_are_analytic(write_yaml):
+    loaded = load_scenario(write_yaml(linear_scenario()))
+    rows = api.tornado(loaded, "ending_cash", RunSettings(draws=400, seed=1))
+    swings = {r["input"]: r["swing"] for r in rows}
+    expected = {
+        "balance.opening_cash": spread(stats.beta(1 + 4 * 2 / 6, 1 + 4 * 4 / 6, 10, 6)),
+        "financing.disposal.amount": spread(stats.triang(1 / 3, 1, 3)),
+        "capex.base": (H / 12) * spread(stats.uniform(0.4, 0.6)),
+    }
+    order = sorted(expected, key=lambda k: -expected[k])
+    assert [r["input"] for r in rows[:3]] == order
+    for name, want in expected.items():
+        assert swings[name] == pytest.approx(want, abs=1e-5)
+    assert all(swings[n] == 0 for n in swings if n not in expected)   # events at p = 1 or 0
+    low_high = {r["input"]: (r["low"], r["high"]) for r in rows}
+    assert low_high["capex.base"][0] > low_high["capex.base"][1]        # more capex, less cash
+
+
+def test_sobol_with_one_varying_input(write_yaml):
+    loaded = load_scenario(write_yaml(linear_scenario(only_opening=True)))
+    res = api.sobol_indices(loaded, 256, ["ending_cash"], RunSettings(seed=3))
+    rows = {r["input"]: r for r in res["metrics"]["ending_cash"]}
+    assert rows["balance.opening_cash"]["S1"] == pytest.approx(1.0, abs=0.05)
+    assert rows["balance.opening_cash"]["ST"] == pytest.approx(1.0, abs=0.05)
+    for name, r in rows.items():
+        if name != "balance.opening_cash":
+            assert abs(r["S1"] or 0) < 0.05 and abs(r["ST"] or 0) < 0.05, name
+
+
+def test_breakeven_against_a_hand_computed_value(write_yaml):
+    """The option spends 0.75bn/yr more capex (1.5bn over the two years) and raises X of
+    equity; on common draws it beats the baseline on ending cash exactly when X > 1.5."""
+    base = linear_scenario()
+    option = linear_scenario()
+    option["name"] = "option"
+    option["capex"]["base"] = dist("uniform", {"min": 1.15, "max": 1.75}, "USD bn/yr")
+    option["financing"]["raise"] = {"kind": "equity", "amount": q(1.0, "USD bn"),
+                                    "at": q("2025-06", "date"),
+                                    "probability": q(1.0, "probability")}
+    out = api.breakeven(load_scenario(write_yaml(option, "o.yaml")),
+                        "financing.raise.amount", 0.0, 5.0,
+                        load_scenario(write_yaml(base, "b.yaml")), "ending_cash",
+                        RunSettings(draws=300, seed=2))
+    assert out["value"] == pytest.approx(1.5, abs=1e-3)
+
+
+def grid_sweep(loaded, executor, out_dir=None, resume=False, progress=None):
+    return run_sweep(loaded, [("operations.burn", [-2.0, -1.0]),
+                              ("capex.base.uniform.max", [1.0, 1.5])],
+                     RunSettings(draws=300, seed=4), executor, out_dir, resume, progress)
+
+
+def test_local_processes_equal_in_process(write_yaml):
+    loaded = load_scenario(write_yaml(linear_scenario()))
+    ref = grid_sweep(loaded, InProcess()).to_dict()
+    ex = make_executor(workers=2)
+    try:
+        assert grid_sweep(loaded, ex).to_dict() == ref
+    finally:
+        ex.close()
+
+
+def test_dask_local_cluster_equals_in_process(write_yaml):
+    distributed = pytest.importorskip("distributed")
+    loaded = load_scenario(write_yaml(linear_scenario()))
+    ref = grid_sweep(loaded, InProcess()).to_dict()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        ex = make_executor(scheduler=cluster.scheduler_address)
+        try:
+            assert grid_sweep(loaded, ex).to_dict() == ref
+        finally:
+            ex.close()
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(write_yaml, tmp_path):
+    loaded = load_scenario(write_yaml(linear_scenario()))
+    ref = grid_sweep(loaded, InProcess()).to_dict()
+
+    class Stop(Exception):
+        pass
+
+    def interrupt(done, total):
+        if done == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        grid_sweep(loaded, InProcess(), tmp_path / "out", progress=interrupt)
+    assert len(list((tmp_path / "out" / "points").glob("*.json"))) == 2
+    resumed = grid_sweep(loaded, InProcess(), tmp_path / "out", resume=True)
+    assert resumed.skipped == 2
+    assert resumed.to_dict() == ref
+
+
+def test_cli_sweep_json(write_yaml, tmp_path):
+    path = write_yaml(linear_scenario())
+    r = CliRunner().invoke(app, ["sweep", str(path), "--param", "capex.base=0.5,1.0",
+                                 "--tornado", "--metric", "ending_cash", "-n", "200", "--json",
+                                 "--out", str(tmp_path / "sw")])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert [p["params"] for p in data["points"]] == [{"capex.base": 0.5}, {"capex.base": 1.0}]
+    # capex 0.5bn/yr more for two years: ending cash 1bn lower, on the same draws.
+    a, b = (p["metrics"]["ending_cash_mean"] for p in data["points"])
+    assert a - b == pytest.approx(1.0, abs=1e-6)
+    swings = [t["swing"] for t in data["tornado"]]
+    assert swings == sorted(swings, reverse=True)
+    assert {"input", "low", "high", "swing"} <= set(data["tornado"][0])
+    assert (tmp_path / "sw" / "sweep.csv").exists()
+
+
+def test_cli_sweep_rejects_unknown_path(write_yaml):
+    r = CliRunner().invoke(app, ["sweep", str(write_yaml(linear_scenario())), "--param",
+                                 "operations.brn=1,2"])
+    assert r.exit_code == 2
+    assert "no 'brn' under operations" in r.output
+
+
+def test_sweep_result_converts_to_arrays_and_pandas(write_yaml):
+    res = grid_sweep(load_scenario(write_yaml(linear_scenario())), InProcess())
+    assert np.asarray(res.column("ending_cash_mean"), dtype=float).shape == (4,)
+    pd = pytest.importorskip("pandas")
+    frame = res.to_pandas()
+    assert isinstance(frame, pd.DataFrame) and len(frame) == 4
