@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from cli.app import app
 
-BASE = (SCENARIOS / "standalone.yaml").read_text(encoding="utf-8")
+# A frozen copy of the baseline, so the line numbers below do not move when the
+# bundled scenarios are edited.
+BASE = (Path(__file__).parent / "fixtures" / "baseline.yaml").read_text(encoding="utf-8")
 BAD = "standalone_bad.yaml"
 
 runner = CliRunner()
