@@ -11,6 +11,7 @@ uniform draw compared with its probability.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,8 +87,9 @@ def collect(scenario: Scenario) -> list[Input]:
 def correlation_matrix(scenario: Scenario, names: list[str]) -> np.ndarray | None:
     """The target Spearman matrix over ``names`` (None when nothing is correlated).
 
-    Raises :class:`InputError` for an unknown or fixed input, or a matrix that is not
-    a valid correlation matrix.
+    A pair with a fixed input (say, one a sweep holds still) has nothing to correlate
+    and is left out. Raises :class:`InputError` for an unknown input, or a matrix that
+    is not a valid correlation matrix.
     """
     if not scenario.correlations:
         return None
@@ -97,11 +99,12 @@ def correlation_matrix(scenario: Scenario, names: list[str]) -> np.ndarray | Non
     for k, corr in enumerate(scenario.correlations):
         for j, name in enumerate(corr.inputs):
             if name not in index:
-                raise InputError(Problem(f"'{name}' is not an input of this scenario",
+                near = difflib.get_close_matches(name, names, n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                raise InputError(Problem(f"'{name}' is not an input of this scenario{hint}",
                                          path=f"correlations[{k}].inputs[{j}]"))
-            if name in known and known[name].kind == "fixed":
-                raise InputError(Problem(f"'{name}' is fixed; only uncertain inputs correlate",
-                                         path=f"correlations[{k}].inputs[{j}]"))
+        if any(n in known and known[n].kind == "fixed" for n in corr.inputs):
+            continue
         a, b = index[corr.inputs[0]], index[corr.inputs[1]]
         rho[a, b] = rho[b, a] = corr.rho
     eig = np.linalg.eigvalsh(2 * np.sin(np.pi * rho / 6))

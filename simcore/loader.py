@@ -18,7 +18,7 @@ from simcore.facts import Fact, default_seeds_dir, load_facts
 from simcore.quantity import DIST_KEYS
 from simcore.scenario import Scenario
 from simcore.validation import validate
-from simcore.yamlio import Document, PathKey, load_yaml
+from simcore.yamlio import Document, PathKey, load_yaml, parse_dotted
 
 MAX_EXTENDS = 20
 
@@ -61,7 +61,19 @@ def load_scenario(file: str | Path, *, seeds_dir: Path | None = None,
     if facts is None:
         facts = load_facts(seeds_dir or find_seeds(file))
     scenario = validate(doc, Scenario, context={"facts": facts})
+    _check_correlations(scenario, doc)
     return Loaded(scenario, file, doc, facts, files)
+
+
+def _check_correlations(scenario: Scenario, doc: Document) -> None:
+    """Unknown inputs or an impossible matrix, reported with file and line."""
+    from simcore.inputs import collect, correlation_matrix
+
+    try:
+        correlation_matrix(scenario, [i.name for i in collect(scenario)])
+    except InputError as exc:
+        raise InputError([Problem(p.message, *doc.where(parse_dotted(p.path)), p.path)
+                          for p in exc.problems]) from None
 
 
 def resolve(file: Path, chain: tuple[Path, ...] = ()) -> tuple[Document, list[Path]]:

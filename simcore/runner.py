@@ -192,6 +192,8 @@ def _achieved(sc: Scenario, source: UniformSource, found, rho, s: RunSettings) -
     out = []
     for c in sc.correlations:
         a, b = c.inputs
+        if np.ptp(v[a]) == 0 or np.ptp(v[b]) == 0:
+            continue  # a fixed (or pinned) input has nothing to correlate
         got = float(stats.spearmanr(v[a], v[b]).statistic) if stop > 2 else float("nan")
         out.append({"inputs": list(c.inputs), "target": c.rho, "achieved": got,
                     "draws": stop})
