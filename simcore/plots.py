@@ -43,7 +43,8 @@ def fan_chart(summary: dict, path: Path) -> None:
     ax.axhline(cash["floor"], color="#cb181d", ls="--", lw=1.2,
                label=f"floor {cash['floor']:g}")
     i_min = min(range(len(cash["p50"])), key=lambda i: cash["p50"][i])
-    ax.annotate(f"median low {cash['p50'][i_min]:.1f} ({cash['months'][i_min]})",
+    ax.annotate(f"median path's low {cash['p50'][i_min]:.1f} ({cash['months'][i_min]}); "
+                f"per-draw minimum P50 {cash['min']['p50']:.1f}",
                 (i_min, cash["p50"][i_min]), xytext=(10, -30), textcoords="offset points",
                 arrowprops={"arrowstyle": "->"})
     ax.set_title(f"{summary['title']}: cash, {summary['draws']:,} draws "
