@@ -10,9 +10,9 @@ baseline overrides or adds entries by name.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from simcore.quantity import (
     Fraction,
@@ -30,17 +30,20 @@ from simcore.timeline import parse_month
 NAME = r"^[a-z][a-z0-9_]*$"
 
 
-class Timeline(Strict):
-    start: str = Field(description="first month, ISO year-month (fiscal years start in April)")
-    months: int = Field(ge=1, le=600, description="horizon in months")
+def _iso_month(v: object) -> str:
+    if hasattr(v, "isoformat"):
+        v = v.isoformat()[:7]
+    y, m = parse_month(v)
+    return f"{y:04d}-{m:02d}"
 
-    @field_validator("start", mode="before")
-    @classmethod
-    def _month(cls, v: object) -> str:
-        if hasattr(v, "isoformat"):
-            v = v.isoformat()[:7]
-        y, m = parse_month(v)
-        return f"{y:04d}-{m:02d}"
+
+IsoMonth = Annotated[str, BeforeValidator(_iso_month)]
+
+
+class Timeline(Strict):
+    start: IsoMonth = Field(description="first month, ISO year-month (fiscal years start in "
+                                        "April)")
+    months: int = Field(ge=1, le=600, description="horizon in months")
 
 
 class Balance(Strict):
@@ -139,7 +142,7 @@ class Programme(Strict):
     title: str
     region: str | None = None
     plant: str | None = None
-    target: str = Field(description="announced start of production, ISO year-month")
+    target: IsoMonth = Field(description="announced start of production, ISO year-month")
     launch: When | None = Field(None, description="start of production as an input; leave "
                                 "it out and give 'schedule' to have the schedule engine "
                                 "set it")
@@ -149,14 +152,6 @@ class Programme(Strict):
                                         "keeps spending at the planned monthly rate")
     margin: MoneyRate = Field(description="contribution at full volume, USD bn/yr")
     ramp_months: Months = Field(description="months from launch to full volume")
-
-    @field_validator("target", mode="before")
-    @classmethod
-    def _month(cls, v: object) -> str:
-        if hasattr(v, "isoformat"):
-            v = v.isoformat()[:7]
-        y, m = parse_month(v)
-        return f"{y:04d}-{m:02d}"
 
     @model_validator(mode="after")
     def _one_launch(self) -> Programme:
