@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from simcore.errors import InputError, SimError
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    out.width = 160   # piped or redirected: wide enough that tables do not fold
 STATE = {"debug": False}
 
 EXIT_FAILED = 1

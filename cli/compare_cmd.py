@@ -22,7 +22,8 @@ def compare_cmd(
     draws: int = typer.Option(10_000, "--draws", "-n", min=1, max=10_000_000),
     seed: int = typer.Option(20250401, "--seed", "-s", min=0),
     baseline: str | None = typer.Option(None, "--baseline", help="option name to compare "
-                                        "against (default: the first file's)"),
+                                        "against (default: standalone if given, else the "
+                                        "first file's)"),
     floor: float | None = typer.Option(None, "--floor", help="liquidity floor, USD bn, for "
                                        "every option"),
     out_dir: Path | None = typer.Option(None, "--out", "-o", help="folder for compare.json, "
@@ -69,12 +70,14 @@ def _cell(metric: str, stat: dict, pair: dict | None, is_base: bool) -> str:
         text = f"{stat['p50']:.2f}"
     if pair is None or is_base:
         return text + (" (base)" if is_base else "")
-    unit = "mo" if m.kind == "month" else ("pt" if m.kind == "probability" else "")
-    scale = 100 if m.kind == "probability" else 1
-
     def f(x):
-        return "n/a" if x is None else f"{scale * x:+.2f}"
+        return "n/a" if x is None else f"{x:+.2f}"
 
+    if m.kind == "probability":   # a per-draw 0/1 difference: its mean is the change
+        mean = pair["diff_mean"]
+        delta = "n/a" if mean is None else f"{100 * mean:+.1f} pt"
+        return f"{text}\nΔ {delta}\nbetter in {pair['p_beats']:.0%} of draws"
+    unit = " mo" if m.kind == "month" else ""
     return (f"{text}\nΔ {f(pair['diff_p50'])}{unit} [{f(pair['diff_p5'])}, "
             f"{f(pair['diff_p95'])}]\nbeats {pair['p_beats']:.0%}")
 
@@ -83,8 +86,9 @@ def print_table(data: dict) -> None:
     opts, base = data["options"], data["baseline"]
     out.print(f"[bold]{len(opts)} options on common random numbers[/]: {data['draws']:,} "
               f"draws, seed {data['seed']}; baseline [bold]{base}[/]. Each cell: the "
-              "option's P50 (or probability), Δ the paired difference to the baseline "
-              "P50 [P5, P95], and P(option beats baseline) per draw.")
+              "option's P50 (or probability), Δ the per-draw difference to the baseline "
+              "(P50 [P5, P95]; for probabilities, the change in points), and the share of "
+              "draws in which the option beats the baseline. USD bn; months as mo.")
     t = Table(show_lines=True)
     t.add_column("metric")
     for o in opts:
@@ -112,11 +116,13 @@ def print_table(data: dict) -> None:
         m = metric_for(metric)
         r.add_row(m.title, *(f"{_fmt(m, per[o]['mean'])} / {_fmt(m, per[o]['p90'])}"
                              if o in per else "-" for o in opts),
-                  " > ".join(data["ranking"][metric]))
+                  "\n".join(f"{k + 1}. {o}" for k, o in enumerate(data["ranking"][metric])))
     out.print(r)
 
 
 def _fmt(m, x: float | None) -> str:
     if x is None:
         return "n/a"
-    return f"{x:.1%}" if m.kind == "probability" else f"{x:.2f}"
+    if m.kind == "probability":
+        return f"{x:.1%}"
+    return f"{x:.1f} mo" if m.kind == "month" else f"{x:.2f}"

@@ -15,7 +15,7 @@ from simcore.facts import fact_record, load_facts
 @guarded
 def facts(
     source: str | None = typer.Option(None, "--source", help="only facts from this article "
-                                      "file (e.g. 001_89bef3748c36b1f1.txt)"),
+                                      "file (e.g. 001_89bef3748c36b1f1.txt, or just 001)"),
     json_out: bool = typer.Option(False, "--json", help="print a JSON list of records"),
     seeds: Path | None = typer.Option(None, "--seeds", help="the seeds folder (default: the "
                                       "project's)"),
@@ -25,7 +25,7 @@ def facts(
     rows = list(registry.values())
     if source is not None:
         names = sorted({f.source for f in rows})
-        rows = [f for f in rows if f.source == source or Path(str(f.source)).stem == source]
+        rows = [f for f in rows if str(f.source).startswith(source)]
         if not rows:
             raise InputError(Problem(f"no facts from '{source}'; sources are: "
                                      + ", ".join(names), path="--source"))

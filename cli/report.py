@@ -39,14 +39,14 @@ def print_summary(s: dict) -> None:
               f"{_pm(mn, 'p5')} / {_pm(mn, 'p50')} / {_pm(mn, 'p95')}")
     t.add_row("month of the minimum P5 / P50 / P95",
               " / ".join(str(mn["month"][k]) for k in ("p5", "p50", "p95")))
-    t.add_row(f"P(cash below floor {cash['floor']:g})",
+    t.add_row(f"P(cash below the floor of {cash['floor']:g} USD bn)",
               f"{cash['p_breach']:.1%}" + (f" ±{cash['p_breach_se']:.1%}"
                                            if cash["p_breach_se"] is not None else ""))
     by = ", ".join(f"{k} {v:.1%}" for k, v in cash["breach_by_fy"].items())
     t.add_row("  by the end of", by)
     fb = cash["first_breach_month"]
     if cash["p_breach"] > 0:
-        t.add_row("  first breach P10 / P50 / P90",
+        t.add_row("  first breach P10 / P50 / P90 (draws that breach)",
                   " / ".join(str(fb[k] or "never") for k in ("p10", "p50", "p90")))
     fp = cash["fcf_positive_month"]
     t.add_row("FCF turns positive for good P10 / P50 / P90",
@@ -75,9 +75,10 @@ def print_summary(s: dict) -> None:
 
 
 def print_launches(launches: dict) -> None:
-    t = Table(title="Launches: start of production")
+    t = Table(title="Launches: start of production (main driver: what added most delay, "
+                    "share of draws)")
     for col in ("programme", "plant", "announced", "P10", "P50", "P90", "P(on time)",
-                "mean delay", "cancelled", "main driver of delay (share of draws)"):
+                "mean delay", "cancelled", "main driver"):
         t.add_column(col, justify="left" if col in ("programme", "plant") else "right",
                      overflow="fold")
     for name, r in launches.items():

@@ -39,7 +39,7 @@ def run(
                                        "(default: the scenario's)"),
     out_dir: Path | None = typer.Option(None, "--out", "-o", help="folder to write "
                                         "summary.json, cash_percentiles.csv, draws.npz, "
-                                        "fan_chart.png"),
+                                        "launches.csv, fan_chart.png, gantt.png"),
     force: bool = typer.Option(False, "--force", help="replace an existing --out folder"),
     json_out: bool = typer.Option(False, "--json", help="print the summary as JSON only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no table"),

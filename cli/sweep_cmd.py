@@ -130,22 +130,27 @@ def _range(loaded, path: str, text: str | None) -> tuple[float, float]:
 def _print(data: dict) -> None:
     if data.get("points"):
         t = Table(title=f"Sweep of {data['scenario']} ({data['draws']:,} draws per point, "
-                        "common random numbers)")
-        keys = list(data["points"][0]["params"]) + list(data["points"][0]["metrics"])
-        for k in keys:
-            t.add_column(k, justify="right", overflow="fold")
+                        "common random numbers; USD bn; every metric in --json and sweep.csv)")
+        params = list(data["points"][0]["params"])
+        shown = [(k, h) for k, h in SHOWN if k in data["points"][0]["metrics"]]
+        for p in params:
+            t.add_column(p, justify="right", overflow="fold")
+        for _, header in shown:
+            t.add_column(header, justify="right")
         for p in data["points"]:
-            row = {**p["params"], **p["metrics"]}
-            t.add_row(*(_fmt(row.get(k)) for k in keys))
+            t.add_row(*(_fmt(p["params"][k]) for k in params),
+                      *(_fmt(p["metrics"].get(k), pct=k.startswith("p_") or k.endswith("p_close"))
+                        for k, _ in shown))
         out.print(t)
     if data.get("tornado"):
         t = Table(title=f"Tornado: {data['tornado_metric']} with each input at its P10 and "
                         f"P90 (others random); base {data['tornado'][0]['base']}")
-        for col in ("input", "input P10", "input P90", "metric at P10", "metric at P90",
+        for col in ("input", "held at (P10)", "held at (P90)", "metric then", "metric then",
                     "swing"):
-            t.add_column(col, justify="right" if col != "input" else "left")
+            t.add_column(col, justify="right" if col != "input" else "left",
+                         overflow="fold")
         for r in data["tornado"]:
-            t.add_row(r["input"], _fmt(r["input_low"]), _fmt(r["input_high"]),
+            t.add_row(r["input"], r["labels"][0], r["labels"][1],
                       _fmt(r["low"]), _fmt(r["high"]), _fmt(r["swing"]))
         out.print(t)
     if data.get("breakeven"):
@@ -168,9 +173,17 @@ def _print(data: dict) -> None:
             out.print(t)
 
 
-def _fmt(x) -> str:
+SHOWN = (("min_cash_p50", "min cash P50"), ("min_cash_p5", "min cash P5"),
+         ("p_breach", "P(below floor)"), ("fcf_positive_month_p50", "FCF > 0 from (P50)"),
+         ("ending_cash_p50", "ending cash P50"), ("net_debt_ending_p50", "net debt P50"),
+         ("deal_p_close", "P(deal closes)"))
+
+
+def _fmt(x, pct: bool = False) -> str:
     if x is None:
         return "-"
+    if pct and isinstance(x, float):
+        return f"{x:.1%}"
     if isinstance(x, float):
         return f"{x:.4g}"
     return str(x)

@@ -82,7 +82,7 @@ def compare(loaded: list[Loaded], settings: RunSettings, baseline: str | None = 
     if dupes:
         raise InputError(Problem(f"options must have distinct names; '{dupes[0]}' comes "
                                  "twice", path="name"))
-    base = baseline or names[0]
+    base = baseline or ("standalone" if "standalone" in names else names[0])
     if base not in names:
         raise InputError(Problem(f"--baseline '{base}' is not one of the options: "
                                  f"{', '.join(names)}", path="--baseline"))

@@ -104,14 +104,17 @@ def compare_fans(summaries: dict[str, dict], path: Path) -> None:
         cash = s["cash"]
         x = range(len(cash["months"]))
         colour = COLOURS[k % len(COLOURS)]
-        ax.fill_between(x, cash["p5"], cash["p95"], color=colour, alpha=0.10)
-        ax.plot(x, cash["p50"], color=colour, lw=2, label=f"{name} (P50; band P5-P95)")
+        if k == 0:   # one band (the first option's) keeps the chart readable
+            ax.fill_between(x, cash["p5"], cash["p95"], color=colour, alpha=0.12,
+                            label=f"{name} P5-P95")
+        ax.plot(x, cash["p50"], color=colour, lw=2, ls=("-", "--", ":", "-.")[k // 8 % 4],
+                label=f"{name} P50")
         floor, months = cash["floor"], cash["months"]
     ax.axhline(floor, color="black", ls="--", lw=1, label=f"floor {floor:g}")
     ticks = [i for i, m in enumerate(months) if m.endswith("-04")]
     ax.set_xticks(ticks, [f"FY{months[i][:4]}" for i in ticks])
     ax.set_ylabel("cash, USD bn")
-    ax.set_title("Cash by option, common random numbers")
+    ax.set_title("Cash by option (median paths), common random numbers")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
@@ -148,7 +151,7 @@ def compare_launches(summaries: dict[str, dict], path: Path) -> None:
     ax.set_xticks(ticks, [f"FY{months[i][:4]}" for i in ticks])
     ax.set_title("Start of production by option (bar P10-P90, dot P50, black line: announced)")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -71,7 +71,7 @@ def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
         duration[:, j, :] = cycle[:, None] * shares
         for r, risk_spec in sched.risks.items():
             rp = f"{pre}schedule.risks.{r}."
-            hit = v[rp + "occurs"] >= 1.0 - v[rp + "probability"]
+            hit = v[rp + "occurs"] < v[rp + "probability"]
             risk[:, j, PHASES.index(risk_spec.phase)] += np.where(hit, v[rp + "delay"], 0.0)
         for phase, needs in sched.needs.items():
             ph = PHASES.index(phase)

@@ -24,6 +24,7 @@ from simcore.loader import Loaded
 from simcore.overrides import with_overrides
 from simcore.runner import RunResult, RunSettings, run
 from simcore.scenario import Scenario
+from simcore.timeline import fractional_label
 
 
 def metric_value(res: RunResult, metric: str) -> float:
@@ -56,7 +57,8 @@ def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
             low: float = 0.1, high: float = 0.9,
             progress: Callable[[int, int], None] | None = None) -> list[dict]:
     """Swing of ``metric`` as each uncertain input goes from its ``low`` to ``high``
-    quantile while the others stay random; sorted by swing, largest first.
+    quantile while the others stay random; sorted by swing, largest first. An event
+    (``...occurs``) goes from not happening (``input_low`` 0) to happening (1).
 
     Each of the 2 x inputs + 1 runs is a sweep point, run through ``executor``.
     """
@@ -67,9 +69,12 @@ def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
     names = uncertain_inputs(sc)
     metric_value(run(sc, settings.model_copy(update={"draws": 2})), metric)  # checks metric
     base = settings.model_dump()
+    events = {i.name for i in collect(sc) if i.is_event}
     tasks = [PointTask(str(loaded.file), (), base, metric)]
     for name in names:
-        for u in (low, high):
+        # an event input is a uniform compared with its probability: hold it where the
+        # event does not happen, then where it does
+        for u in ((1.0 - 1e-9, 0.0) if name in events else (low, high)):
             tasks.append(PointTask(str(loaded.file), (),
                                    {**base, "pinned": {**settings.pinned, name: u}}, metric))
     values: dict[int, float] = {}
@@ -78,14 +83,29 @@ def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
         if progress:
             progress(len(values), len(tasks))
     dists = {i.name: i.dist for i in collect(sc)}
+    units = {i.name: i.quantity.unit for i in collect(sc) if i.quantity is not None}
     rows = []
     for k, name in enumerate(names):
         lo_v, hi_v = values[1 + 2 * k], values[2 + 2 * k]
-        lo_x, hi_x = (float(v) for v in dists[name].ppf(np.array([low, high])))
+        if name in events:
+            lo_x, hi_x = 0.0, 1.0          # does not happen / happens
+        else:
+            lo_x, hi_x = (float(v) for v in dists[name].ppf(np.array([low, high])))
         rows.append({"input": name, "low": _r(lo_v), "high": _r(hi_v),
                      "swing": _r(abs(hi_v - lo_v)), "input_low": _r(lo_x),
-                     "input_high": _r(hi_x), "base": _r(values[0])})
+                     "input_high": _r(hi_x), "base": _r(values[0]),
+                     "event": name in events, "unit": units.get(name, "event"),
+                     "labels": _labels(sc, units.get(name), lo_x, hi_x)})
     return sorted(rows, key=lambda r: -(r["swing"] or 0))
+
+
+def _labels(sc: Scenario, unit: str | None, lo: float, hi: float) -> list[str]:
+    """How an analyst reads the two held values: dates, yes/no, or numbers with units."""
+    if unit is None:
+        return ["does not happen", "happens"]
+    if unit == "date":
+        return [str(fractional_label(sc.start, lo)), str(fractional_label(sc.start, hi))]
+    return [f"{lo:.4g} {unit}", f"{hi:.4g} {unit}"]
 
 
 def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenario,
@@ -109,10 +129,15 @@ def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenari
     f_lo, f_hi = edge(lo), edge(hi)
     out = {"path": path, "metric": metric, "versus": baseline.name, "range": [lo, hi],
            "edge_at_low": _r(f_lo), "edge_at_high": _r(f_hi), "value": None, "iterations": 0}
-    if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or (f_lo > 0) == (f_hi > 0):
-        out["note"] = ("no break-even in range: the option "
-                       + ("beats" if f_lo > 0 else "does not beat")
-                       + " the baseline at both ends")
+    if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or f_lo * f_hi >= 0:
+        if f_lo >= 0 and f_hi >= 0:
+            verdict = "the option never does worse than the baseline"
+        elif f_lo <= 0 and f_hi <= 0:
+            verdict = "the option never does better than the baseline"
+        else:
+            verdict = "the edge is not finite at an end"
+        out["note"] = f"no break-even in range: {verdict} (mean edge {f_lo:+.4g} at "\
+                      f"{lo:g}, {f_hi:+.4g} at {hi:g})"
         return out
     tol = tol if tol is not None else 1e-4 * abs(hi - lo)
     a, b, fa = lo, hi, f_lo

@@ -96,7 +96,7 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
             "p_breach": round(float(breach.mean()), 6),
             "p_breach_se": _round(replicate_se(breach.astype(float), np.mean, b), 6),
             "breach_by_fy": _breach_by_fy(res, start),
-            "first_breach_month": month_percentiles(res.first_breach, (10, 50, 90), start, b),
+            "first_breach_month": _first_breach(res, start, b),
             "fy_end": _fy_end(res, start, labels),
             "fcf_by_fy": {fiscal_year_label(y): {**percentiles(res.fcf_fy[:, j], (10, 50, 90),
                                                                  b), "months": m}
@@ -122,6 +122,19 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
     if res.correlations:
         summary["correlations"] = res.correlations
     return summary
+
+
+def _first_breach(res: RunResult, start, bounds: np.ndarray) -> dict:
+    """Month of the first breach, P10/P50/P90 among the draws that breach at all."""
+    fb = res.first_breach
+    hit = ~np.isnan(fb)
+    if not hit.any():
+        return {"p10": None, "p50": None, "p90": None, "p_never": 1.0,
+                "among": "draws that breach"}
+    out = month_percentiles(fb[hit], (10, 50, 90), start, np.array([0, int(hit.sum())]))
+    out["p_never"] = round(float((~hit).mean()), 6)
+    out["among"] = "draws that breach"
+    return out
 
 
 def _fy_end(res: RunResult, start, labels: list[str]) -> dict:

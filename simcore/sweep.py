@@ -93,7 +93,11 @@ class SweepResult:
                          for p in self.points], dtype=object)
 
     def to_pandas(self):
-        import pandas as pd
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_pandas needs pandas: pip install -e '.[all]' (or use "
+                              "to_dict())") from None
 
         return pd.DataFrame([{**p["params"], **p["metrics"]} for p in self.points])
 
