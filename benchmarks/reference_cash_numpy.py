@@ -6,7 +6,7 @@ window, capex, debt with coupon, asset sale, one programme), drawing PERTs with
 numpy's own beta sampler. No validation, no provenance, no chunking: the floor
 for how fast the arithmetic can go in numpy.
 
-    python benchmarks/reference_cash_numpy.py 1000000
+    python benchmarks/reference_cash_numpy.py 1000000 [SCENARIO]   (launches as fixed dates)
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def simulate(sc: dict, n: int, seed: int = 1) -> np.ndarray:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    sc = yaml.safe_load((ROOT / "scenarios" / "standalone.yaml").read_text())
+    path = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "scenarios" / "standalone.yaml"
+    sc = yaml.safe_load(path.read_text())
     t0 = time.perf_counter()
     chunk = 20_000
     lows = []

@@ -22,9 +22,20 @@ def window(months: int, start, stop) -> np.ndarray:
 
 
 def _ramp_integral(x: np.ndarray, a: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Integral from -inf to x of clip((s - a) / r, 0, 1) ds."""
-    s = np.maximum(x - a, 0.0)
-    return np.where(s < r, s * s / (2 * r), s - r / 2)
+    """Integral from -inf to x of clip((s - a) / r, 0, 1) ds.
+
+    With s = max(x - a, 0) it is s^2 / 2r below r and s - r/2 above; both are
+    s - r/2 + max(r - s, 0)^2 / 2r, computed in place (this is the model's hot loop).
+    """
+    s = np.subtract(x, a)
+    np.maximum(s, 0.0, out=s)
+    t = np.subtract(r, s)
+    np.maximum(t, 0.0, out=t)
+    np.multiply(t, t, out=t)
+    t /= 2 * r
+    s -= r / 2
+    s += t
+    return s
 
 
 def ramp(months: int, start, ramp_months, stop=np.inf) -> np.ndarray:
@@ -34,8 +45,13 @@ def ramp(months: int, start, ramp_months, stop=np.inf) -> np.ndarray:
     a = _col(start)
     r = np.maximum(_col(ramp_months), 1e-9)
     b = _col(stop)
-    lo, hi = np.minimum(t, b), np.minimum(t + 1, b)
-    return _ramp_integral(hi, a, r) - _ramp_integral(lo, a, r)
+    if np.all(np.isinf(b)):
+        lo, hi = t, t + 1
+    else:
+        lo, hi = np.minimum(t, b), np.minimum(t + 1, b)
+    out = _ramp_integral(hi, a, r)
+    out -= _ramp_integral(lo, a, r)
+    return out
 
 
 def at_month(months: int, when, amount) -> np.ndarray:
