@@ -105,9 +105,10 @@ class Tabulated(ScipyDist):
         if self.table is None:
             return self.dist.ppf(u)
         cdf, x = self.table
-        u = np.asarray(u, dtype=float)
-        if self.uniform is None:
-            return np.interp(u, cdf, x)
+        given = np.asarray(u, dtype=float)
+        if self.uniform is None or given.ndim == 0:
+            return np.interp(given, cdf, x)
+        u = given.ravel()
         # The body: a table uniform in u, read without a search. The tails, where the
         # inverse CDF is steep, go through the dense table.
         k = len(self.uniform) - 1
@@ -118,7 +119,7 @@ class Tabulated(ScipyDist):
         tails = (u < TAIL) | (u > 1 - TAIL)
         if tails.any():
             out[tails] = np.interp(u[tails], cdf, x)
-        return out
+        return out.reshape(given.shape)
 
 
 _GRID = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 32769))) / 2.0
