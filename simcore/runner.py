@@ -24,7 +24,7 @@ from simcore.scenario import Scenario
 from simcore.schedule import schedule_batch
 from simcore.timeline import fiscal_years
 
-DEFAULT_CHUNK = 20_000
+DEFAULT_CHUNK = 8192
 
 
 class RunSettings(BaseModel):
