@@ -57,6 +57,31 @@ class Strict(BaseModel):
         return data
 
 
+class Sourced(Strict):
+    """Anything that must say where it comes from: a fact in seeds/ or an assumption."""
+
+    fact: str | None = Field(None, description="id of a fact in seeds/")
+    assumption: str | None = Field(None, description="one-line reason, when no fact applies")
+
+    @model_validator(mode="after")
+    def _source(self, info: ValidationInfo) -> Sourced:
+        if (self.fact is None) == (self.assumption is None):
+            raise PydanticCustomError(
+                "provenance", "give exactly one source: 'fact: <id from seeds/>' or "
+                "'assumption: <one-line reason>'", {})
+        if self.assumption is not None and (not self.assumption.strip()
+                                            or "\n" in self.assumption.strip()):
+            raise PydanticCustomError("assumption", "an assumption is one non-empty line", {})
+        facts = (info.context or {}).get("facts")
+        if self.fact is not None and facts is not None and self.fact not in facts:
+            near = difflib.get_close_matches(self.fact, sorted(facts), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise PydanticCustomError(
+                "unknown_fact", "unknown fact id '{fact}'{hint} (see 'sim facts')",
+                {"fact": self.fact, "hint": hint})
+        return self
+
+
 class MinMax(Strict):
     min: Num
     max: Num
@@ -89,7 +114,7 @@ class DiscreteSpec(Strict):
     probs: list[float] = Field(min_length=1)
 
 
-class Quantity(Strict):
+class Quantity(Sourced):
     """One uncertain (or fixed) input with its unit and its source."""
 
     fixed: Num | None = None
@@ -105,8 +130,6 @@ class Quantity(Strict):
     bernoulli: BernoulliSpec | None = None
     discrete: DiscreteSpec | None = None
     unit: Literal[UNITS]  # type: ignore[valid-type]
-    fact: str | None = Field(None, description="id of a fact in seeds/")
-    assumption: str | None = Field(None, description="one-line reason, when no fact applies")
     note: str | None = Field(None, description="how a source's wording became this distribution")
 
     @field_validator("fixed", "ci90", mode="before")
@@ -129,26 +152,12 @@ class Quantity(Strict):
         return data
 
     @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> Quantity:
+    def _check(self) -> Quantity:
         given = [k for k in DIST_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
             raise PydanticCustomError(
                 "one_distribution", "give exactly one distribution ({keys}); found {found}",
                 {"keys": ", ".join(DIST_KEYS), "found": ", ".join(given) or "none"})
-        if (self.fact is None) == (self.assumption is None):
-            raise PydanticCustomError(
-                "provenance", "give exactly one source: 'fact: <id from seeds/>' or "
-                "'assumption: <one-line reason>'", {})
-        if self.assumption is not None and (not self.assumption.strip()
-                                            or "\n" in self.assumption.strip()):
-            raise PydanticCustomError("assumption", "an assumption is one non-empty line", {})
-        facts = (info.context or {}).get("facts")
-        if self.fact is not None and facts is not None and self.fact not in facts:
-            near = difflib.get_close_matches(self.fact, sorted(facts), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise PydanticCustomError(
-                "unknown_fact", "unknown fact id '{fact}'{hint} (see 'sim facts')",
-                {"fact": self.fact, "hint": hint})
         if self.shape is not None and self.ci90 is None:
             raise PydanticCustomError("shape", "'shape' goes with 'ci90' only", {})
         self.to_dist((2000, 1))  # checks the parameters' rules

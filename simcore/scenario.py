@@ -21,6 +21,7 @@ from simcore.quantity import (
     Months,
     Probability,
     Ratio,
+    Sourced,
     Strict,
     When,
 )
@@ -161,16 +162,12 @@ class Programme(Strict):
         return self
 
 
-class Correlation(Strict):
+class Correlation(Sourced):
     inputs: tuple[str, str] = Field(description="two input paths, e.g. operations.burn")
     rho: float = Field(ge=-1, le=1, description="Spearman rank correlation")
-    fact: str | None = None
-    assumption: str | None = None
 
     @model_validator(mode="after")
-    def _source(self) -> Correlation:
-        if (self.fact is None) == (self.assumption is None):
-            raise ValueError("give exactly one source: 'fact: <id>' or 'assumption: <reason>'")
+    def _distinct(self) -> Correlation:
         if self.inputs[0] == self.inputs[1]:
             raise ValueError(f"an input cannot be correlated with itself ({self.inputs[0]})")
         return self

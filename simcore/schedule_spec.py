@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from simcore.quantity import Fraction, Months, Probability, Strict, When
+from simcore.quantity import Fraction, Months, Probability, Sourced, Strict, When
 
 PHASES = ("design", "engineering", "validation", "industrialisation")
 Phase = Literal["design", "engineering", "validation", "industrialisation"]
@@ -36,17 +36,9 @@ class Development(Strict):
     phases: PhaseShares
 
 
-class Resource(Strict):
+class Resource(Sourced):
     capacity: int = Field(ge=1, le=1000, description="programmes it serves at once")
     title: str | None = None
-    fact: str | None = None
-    assumption: str | None = None
-
-    @model_validator(mode="after")
-    def _source(self) -> Resource:
-        if (self.fact is None) == (self.assumption is None):
-            raise ValueError("give exactly one source: 'fact: <id>' or 'assumption: <reason>'")
-        return self
 
 
 class Milestone(Strict):

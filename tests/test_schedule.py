@@ -188,3 +188,17 @@ def test_delay_equals_sum_of_drivers(write_yaml):
         target = 20.0  # every programme's target is 2026-12, month 20 from 2025-04
         np.testing.assert_allclose(batch.drivers[name][ok].sum(axis=1), launch[ok] - target,
                                    atol=1e-9)
+
+
+def test_resource_and_correlation_facts_must_exist(write_yaml):
+    from simcore.errors import InputError
+
+    data = plan_scenario({"a": ("2025-04", {"uses": {"design": "eng"}})},
+                         resources={"eng": {"capacity": 1, "fact": "no_such_fact"}})
+    with pytest.raises(InputError, match=r"resources\.eng: unknown fact id 'no_such_fact'"):
+        load_scenario(write_yaml(data))
+    data = plan_scenario({"a": ("2025-04", {})})
+    data["correlations"] = [{"inputs": ["capex.base", "floor"], "rho": 0.3,
+                             "fact": "dev_cycle_legacy_month"}]
+    with pytest.raises(InputError, match="did you mean 'dev_cycle_legacy_months'"):
+        load_scenario(write_yaml(data))
