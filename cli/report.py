@@ -59,7 +59,8 @@ def print_summary(s: dict) -> None:
         d = s["deal"]
         t.add_row(f"deal with {d['partner']}: P(close)", f"{d['p_close']:.1%}")
         t.add_row("  close month P10 / P50 / P90",
-                  " / ".join(str(d["close_month"][k] or "-") for k in ("p10", "p50", "p90")))
+                  " / ".join(str(d["close_month"][k] or "not closed")
+                             for k in ("p10", "p50", "p90")))
     if "dilution" in s:
         t.add_row("equity dilution P10 / P50 / P90",
                   " / ".join(f"{s['dilution'][k]:.1%}" for k in ("p10", "p50", "p90")))
@@ -79,8 +80,10 @@ def print_launches(launches: dict) -> None:
                     "share of draws)")
     for col in ("programme", "plant", "announced", "P10", "P50", "P90", "P(on time)",
                 "mean delay", "cancelled", "main driver"):
-        t.add_column(col, justify="left" if col in ("programme", "plant") else "right",
-                     overflow="fold")
+        t.add_column(col, justify="left" if col in ("programme", "plant", "main driver")
+                     else "right", overflow="fold",
+                     min_width=36 if col == "main driver" else (17 if col == "programme"
+                                                                 else None))
     for name, r in launches.items():
         top = r.get("drivers", [{}])[0]
         driver = f"{top['driver']} ({top['p_main']:.0%})" if top.get("p_main") else "-"
