@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json, resource, sys, time
-from simcore.loader import load_scenario
-from simcore.runner import run, RunSettings
-from simcore.summary import summarise
+from simcore.scenario.loader import load_scenario
+from simcore.experiments.runner import run, RunSettings
+from simcore.analysis.summary import summarise
 n = int(sys.argv[1])
 loaded = load_scenario(sys.argv[2])
 t0 = time.perf_counter()

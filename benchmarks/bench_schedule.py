@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json, resource, sys, time
-from simcore.loader import load_scenario
-from simcore.runner import run, RunSettings
-from simcore.summary import summarise
+from simcore.scenario.loader import load_scenario
+from simcore.experiments.runner import run, RunSettings
+from simcore.analysis.summary import summarise
 n, path, engine = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 sc = load_scenario(path).scenario
 t0 = time.perf_counter()

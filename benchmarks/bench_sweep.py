@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from simcore.executors import make_executor
-from simcore.loader import load_scenario
-from simcore.runner import RunSettings
-from simcore.sweep import run_sweep
+from simcore.analysis.sweep import run_sweep
+from simcore.experiments.executors import make_executor
+from simcore.experiments.runner import RunSettings
+from simcore.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

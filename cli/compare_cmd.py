@@ -9,11 +9,11 @@ from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
-from simcore import plots
-from simcore.compare import compare, comparison_csv, comparison_dict, metric_for
-from simcore.loader import load_scenario
-from simcore.outputs import atomic_folder, check_target, write_json
-from simcore.runner import RunSettings
+from simcore.analysis.compare import compare, comparison_csv, comparison_dict, metric_for
+from simcore.experiments.runner import RunSettings
+from simcore.outputs import plots
+from simcore.outputs.files import atomic_folder, check_target, write_json
+from simcore.scenario.loader import load_scenario
 
 
 @guarded

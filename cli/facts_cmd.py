@@ -9,7 +9,7 @@ from rich.table import Table
 
 from cli.common import guarded, out, print_json
 from simcore.errors import InputError, Problem
-from simcore.facts import fact_record, load_facts
+from simcore.provenance.facts import fact_record, load_facts
 
 
 @guarded

@@ -10,11 +10,11 @@ import typer
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
 from cli.report import print_summary
-from simcore import plots
 from simcore.api import simulate
-from simcore.loader import load_scenario
-from simcore.outputs import check_target, write_run
-from simcore.runner import DEFAULT_CHUNK, RunSettings
+from simcore.experiments.runner import DEFAULT_CHUNK, RunSettings
+from simcore.outputs import plots
+from simcore.outputs.files import check_target, write_run
+from simcore.scenario.loader import load_scenario
 
 
 class SamplerChoice(StrEnum):

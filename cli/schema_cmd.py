@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cli.common import guarded, print_json
-from simcore.scenario import Scenario
+from simcore.scenario.model import Scenario
 
 
 @guarded

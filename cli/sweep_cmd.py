@@ -13,16 +13,16 @@ from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
-from simcore import plots
+from simcore.analysis.sensitivity import breakeven, sobol, tornado
+from simcore.analysis.sweep import run_sweep
 from simcore.errors import InputError, Problem
-from simcore.executors import make_executor
-from simcore.loader import load_scenario
-from simcore.outputs import check_target, write_json
-from simcore.overrides import parse_assignment, parse_values
-from simcore.quantity import Quantity
-from simcore.runner import RunSettings
-from simcore.sensitivity import breakeven, sobol, tornado
-from simcore.sweep import run_sweep
+from simcore.experiments.executors import make_executor
+from simcore.experiments.runner import RunSettings
+from simcore.outputs import plots
+from simcore.outputs.files import check_target, write_json
+from simcore.scenario.loader import load_scenario
+from simcore.scenario.overrides import parse_assignment, parse_values
+from simcore.scenario.quantity import Quantity
 
 
 @guarded

@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from cli.common import guarded, out, print_json
-from simcore.loader import load_scenario
-from simcore.trace import trace_records
+from simcore.provenance.trace import trace_records
+from simcore.scenario.loader import load_scenario
 
 
 @guarded

@@ -8,7 +8,7 @@ import typer
 
 from cli.common import EXIT_BAD_INPUT, err, guarded, out
 from simcore.errors import InputError
-from simcore.loader import load_scenario
+from simcore.scenario.loader import load_scenario
 
 
 @guarded

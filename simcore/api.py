@@ -21,14 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from simcore import compare as compare_mod
-from simcore import sensitivity
-from simcore.executors import make_executor
-from simcore.loader import Loaded, load_scenario
-from simcore.overrides import Value, with_overrides
-from simcore.runner import RunResult, RunSettings, run
-from simcore.summary import summarise
-from simcore.sweep import SweepResult, run_sweep
+from simcore.analysis import compare as compare_mod
+from simcore.analysis import sensitivity
+from simcore.analysis.summary import summarise
+from simcore.analysis.sweep import SweepResult, run_sweep
+from simcore.experiments.executors import make_executor
+from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.scenario.loader import Loaded, load_scenario
+from simcore.scenario.overrides import Value, with_overrides
 
 Source = str | Path | Loaded
 

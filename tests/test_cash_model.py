@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import q
 
-from simcore.loader import load_scenario
-from simcore.runner import RunSettings, run
+from simcore.experiments.runner import RunSettings, run
+from simcore.scenario.loader import load_scenario
 
 
 def fixed_scenario(deal_probability: float) -> dict:

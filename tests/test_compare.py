@@ -12,9 +12,9 @@ from conftest import SCENARIOS, dist, q
 from typer.testing import CliRunner
 
 from cli.app import app
-from simcore.compare import compare, comparison_dict
-from simcore.loader import load_scenario
-from simcore.runner import RunSettings
+from simcore.analysis.compare import compare, comparison_dict
+from simcore.experiments.runner import RunSettings
+from simcore.scenario.loader import load_scenario
 
 
 @pytest.fixture

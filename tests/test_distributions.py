@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simcore.quantity import Quantity
-from simcore.sampling import UniformSource
+from simcore.scenario.quantity import Quantity
+from simcore.uncertainties.sampling import UniformSource
 
 N = 20_000
 

@@ -9,8 +9,8 @@ import yaml
 from conftest import SCENARIOS, dist, q
 
 from simcore.api import simulate
-from simcore.loader import load_scenario
-from simcore.runner import RunSettings, run
+from simcore.experiments.runner import RunSettings, run
+from simcore.scenario.loader import load_scenario
 
 
 def standalone() -> dict:

@@ -17,10 +17,10 @@ import pytest
 from conftest import SCENARIOS
 
 from simcore.api import simulate
-from simcore.inputs import quantities
-from simcore.loader import Loaded, load_scenario
-from simcore.trace import trace_records
-from simcore.yamlio import parse_dotted
+from simcore.provenance.trace import trace_records
+from simcore.scenario.loader import Loaded, load_scenario
+from simcore.scenario.yamlio import parse_dotted
+from simcore.uncertainties.inputs import quantities
 
 BASELINE = "standalone"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

@@ -7,15 +7,15 @@ import pytest
 from conftest import dist, q
 from test_cash_model import fixed_scenario
 
-from simcore.inputs import collect
-from simcore.loader import load_scenario
-from simcore.runner import RunSettings, run
-from simcore.sampling import UniformSource, sample
-from simcore.schedule import schedule_batch
-from simcore.schedule_fast import run_fast
-from simcore.schedule_plan import build_plan
-from simcore.schedule_simpy import run_simpy, simulate_draw
-from simcore.summary import summarise
+from simcore.analysis.summary import summarise
+from simcore.experiments.runner import RunSettings, run
+from simcore.scenario.loader import load_scenario
+from simcore.schedule.batch import schedule_batch
+from simcore.schedule.fast import run_fast
+from simcore.schedule.plan import build_plan
+from simcore.schedule.simpy_model import run_simpy, simulate_draw
+from simcore.uncertainties.inputs import collect
+from simcore.uncertainties.sampling import UniformSource, sample
 
 
 def plan_scenario(programmes: dict, resources: dict | None = None, deal: dict | None = None,

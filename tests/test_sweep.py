@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from simcore import api
-from simcore.executors import InProcess, make_executor
-from simcore.loader import load_scenario
-from simcore.runner import RunSettings
-from simcore.sweep import run_sweep
+from simcore.analysis.sweep import run_sweep
+from simcore.experiments.executors import InProcess, make_executor
+from simcore.experiments.runner import RunSettings
+from simcore.scenario.loader import load_scenario
 
 H = 24
 

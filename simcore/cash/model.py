@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simcore.profiles import at_month, ramp, window
-from simcore.scenario import Scenario
+from simcore.cash.profiles import at_month, ramp, window
+from simcore.scenario.model import Scenario
 from simcore.timeline import month_index
 
 Values = Mapping[str, np.ndarray]

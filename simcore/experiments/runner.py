@@ -16,13 +16,19 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from simcore import inputs as inputs_mod
-from simcore.cashmodel import CashPaths, simulate_cash
+from simcore.cash.model import CashPaths, simulate_cash
 from simcore.errors import InputError, Problem
-from simcore.sampling import GivenUniforms, Sampler, UniformSource, replicate_bounds, sample
-from simcore.scenario import Scenario
-from simcore.schedule import schedule_batch
+from simcore.scenario.model import Scenario
+from simcore.schedule.batch import schedule_batch
 from simcore.timeline import fiscal_years
+from simcore.uncertainties import inputs as inputs_mod
+from simcore.uncertainties.sampling import (
+    GivenUniforms,
+    Sampler,
+    UniformSource,
+    replicate_bounds,
+    sample,
+)
 
 DEFAULT_CHUNK = 8192
 

@@ -17,14 +17,14 @@ from collections.abc import Callable
 import numpy as np
 from scipy import stats
 
-from simcore.compare import metric_for, per_draw_metrics
+from simcore.analysis.compare import metric_for, per_draw_metrics
 from simcore.errors import InputError, Problem
-from simcore.inputs import collect
-from simcore.loader import Loaded
-from simcore.overrides import with_overrides
-from simcore.runner import RunResult, RunSettings, run
-from simcore.scenario import Scenario
+from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.scenario.loader import Loaded
+from simcore.scenario.model import Scenario
+from simcore.scenario.overrides import with_overrides
 from simcore.timeline import fractional_label
+from simcore.uncertainties.inputs import collect
 
 
 def metric_value(res: RunResult, metric: str) -> float:
@@ -62,8 +62,8 @@ def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
 
     Each of the 2 x inputs + 1 runs is a sweep point, run through ``executor``.
     """
-    from simcore.executors import InProcess
-    from simcore.sweep import PointTask, evaluate_point
+    from simcore.analysis.sweep import PointTask, evaluate_point
+    from simcore.experiments.executors import InProcess
 
     sc = loaded.scenario
     names = uncertain_inputs(sc)

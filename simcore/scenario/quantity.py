@@ -25,8 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from simcore import distributions as d
 from simcore.timeline import month_index, parse_month
+from simcore.uncertainties import distributions as d
 
 UNITS = ("USD bn", "USD bn/yr", "months", "date", "probability", "fraction", "ratio", "count")
 DIST_KEYS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "ci90",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from simcore.inputs import quantities
-from simcore.loader import Loaded
-from simcore.yamlio import parse_dotted
+from simcore.scenario.loader import Loaded
+from simcore.scenario.yamlio import parse_dotted
+from simcore.uncertainties.inputs import quantities
 
 
 def trace_records(loaded: Loaded) -> list[dict]:

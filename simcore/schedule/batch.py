@@ -20,11 +20,11 @@ from typing import Literal
 
 import numpy as np
 
-from simcore.scenario import Scenario
-from simcore.schedule_fast import Timeline, run_fast
-from simcore.schedule_plan import Plan, build_plan
-from simcore.schedule_simpy import run_simpy
-from simcore.schedule_spec import PHASES
+from simcore.scenario.model import Scenario
+from simcore.scenario.schedule_spec import PHASES
+from simcore.schedule.fast import Timeline, run_fast
+from simcore.schedule.plan import Plan, build_plan
+from simcore.schedule.simpy_model import run_simpy
 from simcore.timeline import fractional_label, month_index
 
 Engine = Literal["fast", "simpy"]

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from simcore.quantity import Fraction, Months, Probability, Sourced, Strict, When
+from simcore.scenario.quantity import Fraction, Months, Probability, Sourced, Strict, When
 
 PHASES = ("design", "engineering", "validation", "industrialisation")
 Phase = Literal["design", "engineering", "validation", "industrialisation"]

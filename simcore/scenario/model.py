@@ -1,7 +1,7 @@
 """The scenario format: what a YAML scenario may say, as pydantic models.
 
 Money is in USD bn (flows in USD bn/yr), durations in months, dates as ISO
-year-months. Every number is a :class:`~simcore.quantity.Quantity`, so every
+year-months. Every number is a :class:`~simcore.scenario.quantity.Quantity`, so every
 number carries a distribution and a source. Named entries (financing events,
 deal effects, programmes) are mappings, so an option that ``extends`` the
 baseline overrides or adds entries by name.
@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from simcore.quantity import (
+from simcore.scenario.quantity import (
     Fraction,
     Money,
     MoneyRate,
@@ -25,7 +25,7 @@ from simcore.quantity import (
     Strict,
     When,
 )
-from simcore.schedule_spec import DEAL, Development, Milestone, Resource, Schedule
+from simcore.scenario.schedule_spec import DEAL, Development, Milestone, Resource, Schedule
 from simcore.timeline import parse_month
 
 NAME = r"^[a-z][a-z0-9_]*$"

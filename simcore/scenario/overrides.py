@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from simcore.errors import InputError, Problem
-from simcore.loader import Loaded
-from simcore.quantity import DIST_KEYS
-from simcore.scenario import Scenario
-from simcore.validation import validate
-from simcore.yamlio import Document, parse_dotted
+from simcore.scenario.loader import Loaded
+from simcore.scenario.model import Scenario
+from simcore.scenario.quantity import DIST_KEYS
+from simcore.scenario.validation import validate
+from simcore.scenario.yamlio import Document, parse_dotted
 
 Value = float | str
 

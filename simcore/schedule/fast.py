@@ -6,7 +6,7 @@ requests are handled in order of the time they are made: each step takes, in
 every draw at once, the programme whose next request is earliest, gives it the
 resource unit that frees first, and moves it to its next phase. That is the
 same queue discipline as SimPy's ``Resource``, and the tests check the two
-engines draw for draw (:mod:`simcore.schedule_simpy` is the reference).
+engines draw for draw (:mod:`simcore.schedule.simpy_model` is the reference).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simcore.schedule_plan import NPH, Plan
+from simcore.schedule.plan import NPH, Plan
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simcore.scenario import Scenario
-from simcore.schedule_spec import DEAL, PHASES
+from simcore.scenario.model import Scenario
+from simcore.scenario.schedule_spec import DEAL, PHASES
 from simcore.timeline import month_index
 
 NPH = len(PHASES)

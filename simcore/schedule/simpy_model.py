@@ -6,7 +6,7 @@ collapsing; each milestone is a process that succeeds once its date has come
 collapse; each programme is a process through its phases that waits for its
 needs, queues for its resources and suffers its risk delays. Processes are
 plain generator functions that take what they need and return data; they
-never print. :mod:`simcore.schedule_fast` is checked against this draw for draw.
+never print. :mod:`simcore.schedule.fast` is checked against this draw for draw.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from simcore.schedule_fast import Timeline
-from simcore.schedule_plan import NPH, Plan
-from simcore.schedule_spec import PHASES
+from simcore.scenario.schedule_spec import PHASES
+from simcore.schedule.fast import Timeline
+from simcore.schedule.plan import NPH, Plan
 
 Log = list[tuple[float, str, str]]
 

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from simcore.inputs import Input
+from simcore.uncertainties.inputs import Input
 
 BLOCK = 4096
 EPS = 1e-12

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 
 from simcore import __version__
-from simcore.runner import RunResult
-from simcore.schedule import summarise_launches
+from simcore.experiments.runner import RunResult
+from simcore.schedule.batch import summarise_launches
 from simcore.timeline import fiscal_year, fiscal_year_label, fractional_label, month_labels
 
 FAN = (5, 10, 25, 50, 75, 90, 95)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcore.analysis.summary import summarise
 from simcore.errors import InputError, Problem
-from simcore.loader import Loaded
-from simcore.runner import RunResult, RunSettings, run
-from simcore.sampling import name_key
-from simcore.summary import summarise
+from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.scenario.loader import Loaded
 from simcore.timeline import fractional_label
+from simcore.uncertainties.sampling import name_key
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from simcore.errors import InputError, Problem
-from simcore.yamlio import Document, PathKey, dotted
+from simcore.scenario.yamlio import Document, PathKey, dotted
 
 M = TypeVar("M", bound=BaseModel)
 

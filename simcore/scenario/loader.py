@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from simcore.errors import InputError, Problem
-from simcore.facts import Fact, default_seeds_dir, load_facts
-from simcore.quantity import DIST_KEYS
-from simcore.scenario import Scenario
-from simcore.validation import validate
-from simcore.yamlio import Document, PathKey, load_yaml, parse_dotted
+from simcore.provenance.facts import Fact, default_seeds_dir, load_facts
+from simcore.scenario.model import Scenario
+from simcore.scenario.quantity import DIST_KEYS
+from simcore.scenario.validation import validate
+from simcore.scenario.yamlio import Document, PathKey, load_yaml, parse_dotted
 
 MAX_EXTENDS = 20
 
@@ -67,7 +67,7 @@ def load_scenario(file: str | Path, *, seeds_dir: Path | None = None,
 
 def _check_correlations(scenario: Scenario, doc: Document) -> None:
     """Unknown inputs or an impossible matrix, reported with file and line."""
-    from simcore.inputs import collect, correlation_matrix
+    from simcore.uncertainties.inputs import collect, correlation_matrix
 
     try:
         correlation_matrix(scenario, [i.name for i in collect(scenario)])

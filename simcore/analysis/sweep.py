@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from simcore.compare import per_draw_metrics
-from simcore.loader import Loaded, load_scenario
-from simcore.overrides import Value, with_overrides
-from simcore.runner import RunResult, RunSettings, run
-from simcore.summary import summarise
+from simcore.analysis.compare import per_draw_metrics
+from simcore.analysis.summary import summarise
+from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.scenario.loader import Loaded, load_scenario
+from simcore.scenario.overrides import Value, with_overrides
 
 
 def headline(res: RunResult) -> dict:
@@ -67,7 +67,7 @@ def evaluate_point(task: PointTask) -> dict:
     res = run(scenario, RunSettings(**task.settings))
     out = {"params": dict(task.params), "metrics": headline(res)}
     if task.metric is not None:
-        from simcore.sensitivity import metric_value
+        from simcore.analysis.sensitivity import metric_value
 
         out["value"] = metric_value(res, task.metric)
     return out

@@ -17,9 +17,9 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from simcore.errors import InputError, Problem
-from simcore.quantity import Strict
-from simcore.validation import validate
-from simcore.yamlio import load_yaml
+from simcore.scenario.quantity import Strict
+from simcore.scenario.validation import validate
+from simcore.scenario.yamlio import load_yaml
 
 Reliability = Literal["high", "medium", "low"]
 FACT_UNITS = ("USD bn", "JPY tn", "JPY bn", "months", "percent", "vehicles/yr", "count",
@@ -69,7 +69,7 @@ class SourceFile(Strict):
 
 def default_seeds_dir() -> Path:
     """``seeds/`` of the project checkout this package was installed from."""
-    return Path(__file__).resolve().parent.parent / "seeds"
+    return Path(__file__).resolve().parents[2] / "seeds"
 
 
 def load_facts(seeds_dir: Path | None = None) -> dict[str, Fact]:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
-from simcore import distributions as d
 from simcore.errors import InputError, Problem
-from simcore.quantity import Quantity
-from simcore.scenario import Scenario
+from simcore.scenario.model import Scenario
+from simcore.scenario.quantity import Quantity
+from simcore.uncertainties import distributions as d
 
 
 @dataclass(frozen=True)

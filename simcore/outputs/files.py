@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from simcore.analysis.summary import FAN
 from simcore.errors import InputError, Problem
-from simcore.runner import RunResult
-from simcore.summary import FAN
+from simcore.experiments.runner import RunResult
 
 Writer = Callable[[Path], None]
 
