@@ -7,6 +7,7 @@ import typer
 from cli import (
     compare_cmd,
     facts_cmd,
+    outcomes_cmd,
     run_cmd,
     schema_cmd,
     sweep_cmd,
@@ -36,6 +37,7 @@ app.command("sweep")(sweep_cmd.sweep)
 app.command("validate")(validate_cmd.validate)
 app.command("trace")(trace_cmd.trace)
 app.command("facts")(facts_cmd.facts)
+app.command("outcomes")(outcomes_cmd.outcomes)
 app.command("schema")(schema_cmd.schema)
 
 

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
-from simcore.analysis.compare import compare, comparison_csv, comparison_dict, metric_for
+from simcore.analysis.compare import compare, comparison_csv, comparison_dict
+from simcore.experiments.executors import make_executor
 from simcore.experiments.runner import RunSettings
 from simcore.outputs import plots
 from simcore.outputs.files import atomic_folder, check_target, write_json
@@ -31,15 +32,22 @@ def compare_cmd(
     force: bool = typer.Option(False, "--force", help="replace an existing --out folder"),
     json_out: bool = typer.Option(False, "--json", help="print compare.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
+    workers: int = typer.Option(0, "--workers", min=0, help="local worker processes (one "
+                                "option each)"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="address of a running "
+                                         "Dask scheduler, e.g. tcp://127.0.0.1:8786"),
 ) -> None:
     """Run every option on the same draws; paired differences, P(beats baseline), regret."""
     loaded = [load_scenario(p) for p in scenarios]
     if out_dir is not None:
         check_target(out_dir, force)
     settings = RunSettings(draws=draws, seed=seed, floor=floor)
-    with LazyProgress(draws * len(loaded), "options", quiet or json_out) as bar:
-        result = compare(loaded, settings, baseline,
-                         progress=lambda k, d: bar(k * draws + d))
+    executor = make_executor(workers, scheduler)
+    try:
+        with LazyProgress(len(loaded), "options", quiet or json_out) as bar:
+            result = compare(loaded, settings, baseline, progress=bar, executor=executor)
+    finally:
+        executor.close()
     data = comparison_dict(result)
     if json_out:
         print_json(data)
@@ -60,26 +68,39 @@ def compare_cmd(
             out.print(f"wrote compare.json, compare.csv and charts to {out_dir}", markup=False)
 
 
-def _cell(metric: str, stat: dict, pair: dict | None, is_base: bool) -> str:
-    m = metric_for(metric)
-    if m.kind == "probability":
-        text = f"{stat['p']:.1%}"
-    elif m.kind == "month":
-        text = str(stat["p50"] or "never")
-    else:
-        text = f"{stat['p50']:.2f}"
+def _shown(data: dict) -> list[str]:
+    """The outcomes the table shows: all but the per-programme P(on time) and the per-year
+    FCF (those, like everything, are in --json and compare.csv)."""
+    return [m for m in data["metrics"] if not m.startswith(("on_time.", "fcf."))]
+
+
+def _value(kind: str, stat: dict) -> str:
+    if kind == "probability":
+        return f"{stat['p']:.1%}"
+    if kind == "month":
+        return str(stat["p50"] or "never")
+    if kind == "share":
+        return f"{stat['p50']:.1%}"
+    return f"{stat['p50']:.2f}"
+
+
+def _cell(kind: str, stat: dict, pair: dict | None, is_base: bool) -> str:
+    text = _value(kind, stat)
     if pair is None or is_base:
         return text + (" (base)" if is_base else "")
+
     def f(x):
         return "n/a" if x is None else f"{x:+.2f}"
 
-    if m.kind == "probability":   # a per-draw 0/1 difference: its mean is the change
+    beats = "" if pair["p_beats"] is None else f"\nbeats {pair['p_beats']:.0%}"
+    if kind in ("probability", "share"):   # per-draw differences: the mean is the change
         mean = pair["diff_mean"]
         delta = "n/a" if mean is None else f"{100 * mean:+.1f} pt"
-        return f"{text}\nΔ {delta}\nbetter in {pair['p_beats']:.0%} of draws"
-    unit = " mo" if m.kind == "month" else ""
+        return f"{text}\nΔ {delta}" + beats.replace("beats", "better in") + \
+            (" of draws" if beats else "")
+    unit = " mo" if kind == "month" else ""
     return (f"{text}\nΔ {f(pair['diff_p50'])}{unit} [{f(pair['diff_p5'])}, "
-            f"{f(pair['diff_p95'])}]\nbeats {pair['p_beats']:.0%}")
+            f"{f(pair['diff_p95'])}]{beats}")
 
 
 def print_table(data: dict) -> None:
@@ -87,42 +108,41 @@ def print_table(data: dict) -> None:
     out.print(f"[bold]{len(opts)} options on common random numbers[/]: {data['draws']:,} "
               f"draws, seed {data['seed']}; baseline [bold]{base}[/]. Each cell: the "
               "option's P50 (or probability), Δ the per-draw difference to the baseline "
-              "(P50 [P5, P95]; for probabilities, the change in points), and the share of "
-              "draws in which the option beats the baseline. USD bn; months as mo.")
+              "(P50 [P5, P95]; for probabilities and shares, the change in points), and the "
+              "share of draws in which the option beats the baseline. USD bn; months as mo. "
+              "P(on time) and FCF by year: --json or compare.csv.")
     t = Table(show_lines=True)
-    t.add_column("metric")
+    t.add_column("outcome")
     for o in opts:
         t.add_column(o, justify="right")
-    for metric, per in data["metrics"].items():
-        row = [metric_for(metric).title]
+    for metric in _shown(data):
+        per, rec = data["metrics"][metric], data["outcomes"][metric]
+        row = [f"{rec['label']} ({rec['unit']})"]
         for o in opts:
-            if o not in per:
-                row.append("-")
-                continue
-            row.append(_cell(metric, per[o], data["paired"].get(metric, {}).get(o),
-                             o == base))
+            row.append("-" if o not in per else _cell(
+                rec["kind"], per[o], data["paired"].get(metric, {}).get(o), o == base))
         t.add_row(*row)
-    if data.get("deals"):
-        t.add_row("deal closes", *(f"{data['deals'][o]['p_close']:.0%}" if o in data["deals"]
-                                   else "-" for o in opts))
     out.print(t)
     r = Table(title="Regret: per draw, how far each option falls short of the best option "
                     "in that draw (mean / P90)")
-    r.add_column("metric")
+    r.add_column("outcome")
     for o in opts:
         r.add_column(o, justify="right")
     r.add_column("ranking (least regret first)")
-    for metric, per in data["regret"].items():
-        m = metric_for(metric)
-        r.add_row(m.title, *(f"{_fmt(m, per[o]['mean'])} / {_fmt(m, per[o]['p90'])}"
-                             if o in per else "-" for o in opts),
+    for metric in _shown(data):
+        if metric not in data["regret"]:
+            continue
+        per, rec = data["regret"][metric], data["outcomes"][metric]
+        r.add_row(rec["label"], *(f"{_fmt(rec['kind'], per[o]['mean'])} / "
+                                  f"{_fmt(rec['kind'], per[o]['p90'])}"
+                                  if o in per else "-" for o in opts),
                   "\n".join(f"{k + 1}. {o}" for k, o in enumerate(data["ranking"][metric])))
     out.print(r)
 
 
-def _fmt(m, x: float | None) -> str:
+def _fmt(kind: str, x: float | None) -> str:
     if x is None:
         return "n/a"
-    if m.kind == "probability":
+    if kind in ("probability", "share"):
         return f"{x:.1%}"
-    return f"{x:.1f} mo" if m.kind == "month" else f"{x:.2f}"
+    return f"{x:.1f} mo" if kind == "month" else f"{x:.2f}"

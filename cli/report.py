@@ -31,40 +31,7 @@ def print_summary(s: dict) -> None:
         t.add_row(fy, str(b["months"]), _pm(b, "p10"), _pm(b, "p50"), _pm(b, "p90"))
     out.print(t)
 
-    mn = cash["min"]
-    t = Table(title="Headlines", show_header=True)
-    t.add_column("metric")
-    t.add_column("value", justify="right")
-    t.add_row("minimum cash P5 / P50 / P95",
-              f"{_pm(mn, 'p5')} / {_pm(mn, 'p50')} / {_pm(mn, 'p95')}")
-    t.add_row("month of the minimum P5 / P50 / P95",
-              " / ".join(str(mn["month"][k]) for k in ("p5", "p50", "p95")))
-    t.add_row(f"P(cash below the floor of {cash['floor']:g} USD bn)",
-              f"{cash['p_breach']:.1%}" + (f" ±{cash['p_breach_se']:.1%}"
-                                           if cash["p_breach_se"] is not None else ""))
-    by = ", ".join(f"{k} {v:.1%}" for k, v in cash["breach_by_fy"].items())
-    t.add_row("  by the end of", by)
-    fb = cash["first_breach_month"]
-    if cash["p_breach"] > 0:
-        t.add_row("  first breach P10 / P50 / P90 (draws that breach)",
-                  " / ".join(str(fb[k] or "never") for k in ("p10", "p50", "p90")))
-    fp = cash["fcf_positive_month"]
-    t.add_row("FCF turns positive for good P10 / P50 / P90",
-              " / ".join(str(fp[k] or "not by horizon") for k in ("p10", "p50", "p90")))
-    t.add_row("ending cash P5 / P50 / P95",
-              " / ".join(_pm(cash["ending"], k) for k in ("p5", "p50", "p95")))
-    t.add_row("ending net debt P5 / P50 / P95 (negative: net cash)",
-              " / ".join(_pm(cash["net_debt_ending"], k) for k in ("p5", "p50", "p95")))
-    if "deal" in s:
-        d = s["deal"]
-        t.add_row(f"deal with {d['partner']}: P(close)", f"{d['p_close']:.1%}")
-        t.add_row("  close month P10 / P50 / P90",
-                  " / ".join(str(d["close_month"][k] or "not closed")
-                             for k in ("p10", "p50", "p90")))
-    if "dilution" in s:
-        t.add_row("equity dilution P10 / P50 / P90",
-                  " / ".join(f"{s['dilution'][k]:.1%}" for k in ("p10", "p50", "p90")))
-    out.print(t)
+    print_headlines(s)
     if s.get("launches"):
         print_launches(s["launches"])
     for c in s.get("correlations", []):
@@ -73,6 +40,48 @@ def print_summary(s: dict) -> None:
     out.print(f"[dim]manifest: {m['scenario_file']} sha256 {str(m['scenario_sha256'])[:12]}, "
               f"seed {m['seed']}, {m['draws']:,} draws, {m['sampler']}, "
               f"{m['replicates']} replicates, simcore {m['version']}[/]")
+
+
+FAMILIES = ("launch.", "on_time.", "fcf.")   # shown in the launch and FCF tables
+NEVER = {"min_cash_month": "-", "first_breach_month": "never", "fcf_positive_month":
+         "not by horizon", "deal_month": "not closed"}
+
+
+def _outcome_cell(name: str, r: dict) -> str:
+    if r["kind"] == "probability":
+        return f"{r['p']:.1%}" + (f" ±{r['se']:.1%}" if r.get("se") is not None else "")
+    if r["kind"] == "share":
+        return " / ".join(f"{r[k]:.1%}" for k in ("p5", "p50", "p95"))
+    if r["kind"] == "month":
+        return " / ".join(str(r[k] or NEVER.get(name, "never")) for k in ("p10", "p50", "p90"))
+    return " / ".join(_pm(r, k) for k in ("p5", "p50", "p95"))
+
+
+def _outcome_label(r: dict) -> str:
+    qs = {"probability": "P", "month": "P10 / P50 / P90"}.get(r["kind"], "P5 / P50 / P95")
+    unit = "" if r["kind"] in ("probability", "month", "share") else f", {r['unit']}"
+    return f"{r['label']} {qs}{unit}" if qs != "P" else f"P({r['label']})"
+
+
+def print_headlines(s: dict) -> None:
+    """Every registered outcome but the per-programme and per-year ones, then the breach
+    by fiscal year."""
+    cash = s["cash"]
+    t = Table(title=f"Headlines (floor {cash['floor']:g} USD bn; every outcome: sim outcomes)")
+    t.add_column("outcome")
+    t.add_column("value", justify="right")
+    for name, r in s["outcomes"].items():
+        if name.startswith(FAMILIES) or name == "first_breach_month":
+            continue   # first breach: shown among the draws that breach, below
+        t.add_row(_outcome_label(r), _outcome_cell(name, r))
+        if name == "breach":
+            t.add_row("  by the end of", ", ".join(f"{k} {v:.1%}"
+                                                   for k, v in cash["breach_by_fy"].items()))
+            if cash["p_breach"] > 0:
+                fb = cash["first_breach_month"]
+                t.add_row("  first breach P10 / P50 / P90 (draws that breach)",
+                          " / ".join(str(fb[k] or "never") for k in ("p10", "p50", "p90")))
+    out.print(t)
 
 
 def print_launches(launches: dict) -> None:

@@ -32,9 +32,9 @@ def sweep(
                                     "PATH=lo:hi:n; repeat for a grid"),
     tornado_: bool = typer.Option(False, "--tornado", help="swing each uncertain input "
                                   "from its P10 to its P90"),
-    metric: str = typer.Option("ending_cash", "--metric", help="metric for --tornado and "
-                               "--breakeven: min_cash, ending_cash, breach, "
-                               "fcf_positive_month, net_debt_ending, launch.<programme>"),
+    metric: str = typer.Option("ending_cash", "--metric", help="outcome for --tornado and "
+                               "--breakeven: any name sim outcomes lists (min_cash, "
+                               "ending_cash, breach, launch.<programme>, ...)"),
     breakeven_path: str | None = typer.Option(None, "--breakeven", help="PATH to bisect "
                                               "for the break-even value"),
     versus: Path | None = typer.Option(None, "--versus", help="baseline scenario file for "
@@ -139,7 +139,7 @@ def _print(data: dict) -> None:
             t.add_column(header, justify="right")
         for p in data["points"]:
             t.add_row(*(_fmt(p["params"][k]) for k in params),
-                      *(_fmt(p["metrics"].get(k), pct=k.startswith("p_") or k.endswith("p_close"))
+                      *(_fmt(p["metrics"].get(k), pct=k.startswith("p_"))
                         for k, _ in shown))
         out.print(t)
     if data.get("tornado"):
@@ -176,7 +176,7 @@ def _print(data: dict) -> None:
 SHOWN = (("min_cash_p50", "min cash P50"), ("min_cash_p5", "min cash P5"),
          ("p_breach", "P(below floor)"), ("fcf_positive_month_p50", "FCF > 0 from (P50)"),
          ("ending_cash_p50", "ending cash P50"), ("net_debt_ending_p50", "net debt P50"),
-         ("deal_p_close", "P(deal closes)"))
+         ("p_deal_closed", "P(deal closes)"))
 
 
 def _fmt(x, pct: bool = False) -> str:

@@ -27,7 +27,10 @@ from simcore.analysis.summary import summarise
 from simcore.analysis.sweep import SweepResult, run_sweep
 from simcore.experiments.executors import make_executor
 from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.experiments.tasks import scenario_digest
+from simcore.outcomes.registry import Thresholds
 from simcore.scenario.loader import Loaded, load_scenario
+from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, with_overrides
 
 Source = str | Path | Loaded
@@ -49,11 +52,25 @@ class Simulation:
     def to_dict(self) -> dict:
         return self.summary
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Per-draw outcomes: cash paths (draws, months), launches, headline metrics."""
+    def arrays(self, floor: float | None = None) -> dict[str, np.ndarray]:
+        """Cash paths (draws, months), FCF by fiscal year, and every registered outcome
+        per draw (``floor`` as in :meth:`reanalyse`)."""
         out = {"cash": self.result.cash, "fcf_by_fy": self.result.fcf_fy}
-        out.update(compare_mod.per_draw_metrics(self.result))
+        out.update(self.result.outcomes(self._thresholds(floor)))
         return out
+
+    def reanalyse(self, floor: float | None = None) -> dict:
+        """The summary with another liquidity floor (USD bn), without re-simulating."""
+        return summarise(self.result, digest=self.summary["manifest"]["scenario_sha256"],
+                         file=self.summary["manifest"]["scenario_file"],
+                         thresholds=self._thresholds(floor))
+
+    def to_pandas(self, monthly: bool = False, floor: float | None = None):
+        """One row per draw with every outcome, or per draw and month with cash."""
+        return self.result.to_pandas(monthly, self._thresholds(floor))
+
+    def _thresholds(self, floor: float | None) -> Thresholds:
+        return Thresholds(floor if floor is not None else self.result.settings.floor)
 
 
 def _settings(settings: RunSettings | None, options: dict) -> RunSettings:
@@ -67,15 +84,22 @@ def simulate(scenario: Source, settings: RunSettings | None = None, *,
     loaded = load(scenario)
     sc = with_overrides(loaded, overrides or {})
     result = run(sc, _settings(settings, options), progress=progress)
-    summary = summarise(result, digest=loaded.digest, file=str(loaded.file))
+    summary = summarise(result, digest=scenario_digest(sc), file=str(loaded.file))
     return Simulation(loaded, result, summary)
 
 
-def compare(scenarios: list[Source], settings: RunSettings | None = None, *,
-            baseline: str | None = None, **options) -> compare_mod.Comparison:
-    """Every option on common random numbers; ``.to_dict()`` is compare.json."""
-    return compare_mod.compare([load(s) for s in scenarios], _settings(settings, options),
-                               baseline)
+def compare(scenarios: list[Source | Scenario], settings: RunSettings | None = None, *,
+            baseline: str | None = None, workers: int = 0, scheduler=None,
+            **options) -> compare_mod.Comparison:
+    """Every option on common random numbers; ``.to_dict()`` is compare.json. An option
+    is a file, a loaded scenario or a scenario object (modified ones included)."""
+    items = [s if isinstance(s, Scenario) else load(s) for s in scenarios]
+    executor = make_executor(workers, scheduler)
+    try:
+        return compare_mod.compare(items, _settings(settings, options), baseline,
+                                   executor=executor)
+    finally:
+        executor.close()
 
 
 def sweep(scenario: Source, params: dict[str, list[Value]],

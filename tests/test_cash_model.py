@@ -7,6 +7,7 @@ import pytest
 from conftest import q
 
 from simcore.experiments.runner import RunSettings, run
+from simcore.outcomes.registry import Thresholds
 from simcore.scenario.loader import load_scenario
 
 
@@ -83,7 +84,15 @@ def test_fixed_scenario_matches_hand_worked_path(write_yaml, p_deal):
     np.testing.assert_allclose(res.dilution, 1.0 / (9.0 + 1.0), atol=1e-12)
     # The floor (9.5) is first crossed in the first month whose hand cash is below it.
     first = next(t for t, c in enumerate(cash) if c < 9.5)
-    assert res.first_breach[0] == first
+    outcomes = res.outcomes()
+    assert outcomes["first_breach_month"][0] == first
+    assert outcomes["breach"][0] == 1.0
+    # Re-analysed with another floor, without re-running: a floor below the whole hand
+    # path is never breached; one just above its lowest month is first breached there.
+    low = min(cash)
+    assert res.outcomes(Thresholds(floor=low - 1e-6))["breach"].sum() == 0
+    at = res.outcomes(Thresholds(floor=low + 1e-6))["first_breach_month"][0]
+    assert at == next(t for t, c in enumerate(cash) if c < low + 1e-6)
 
 
 def test_fcf_turns_positive_for_good(write_yaml):

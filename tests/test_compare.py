@@ -47,7 +47,8 @@ def test_option_against_itself_differs_by_exactly_zero(options):
     data = comparison_dict(c)
     for metric, per in data["paired"].items():
         assert per["same_again"]["diff_p5"] == 0 and per["same_again"]["diff_p95"] == 0, metric
-        assert per["same_again"]["p_beats"] == 0, metric
+        direction = data["outcomes"][metric]["direction"]
+        assert per["same_again"]["p_beats"] == (None if direction == "none" else 0), metric
     np.testing.assert_array_equal(c.results["standalone"].cash, c.results["same_again"].cash)
 
 
@@ -81,7 +82,7 @@ def test_common_random_numbers_shrink_the_paired_variance(options):
     var = {}
     for crn in (True, False):
         c = run_compare(files, draws=5000, crn=crn)
-        d = c.metrics["equity_now"]["ending_cash"] - c.metrics["standalone"]["ending_cash"]
+        d = c.values["equity_now"]["ending_cash"] - c.values["standalone"]["ending_cash"]
         var[crn] = d.var()
     assert var[True] < 0.05 * var[False]
 
@@ -100,7 +101,7 @@ def test_cli_compare_json_and_files(options, tmp_path):
     assert data["metrics"]["min_cash"]["equity_now"]["p50"] == pytest.approx(
         data["metrics"]["min_cash"]["standalone"]["p50"] + 1.0, abs=1e-6)
     assert json.loads((out / "compare.json").read_text()) == data
-    assert (out / "compare.csv").read_text().startswith("metric,option,p50")
+    assert (out / "compare.csv").read_text().startswith("metric,unit,option,p50")
 
 
 def test_cli_compare_refuses_unknown_baseline(options):

@@ -15,11 +15,12 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
-from scipy import stats
 
-from simcore.analysis.compare import metric_for, per_draw_metrics
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.experiments.tasks import map_experiments
+from simcore.outcomes.registry import Thresholds, lookup
+from simcore.outcomes.stats import point
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import with_overrides
@@ -28,17 +29,10 @@ from simcore.uncertainties.inputs import collect
 
 
 def metric_value(res: RunResult, metric: str) -> float:
-    """One number per run: the mean of a value metric, the probability of a breach, the
-    median month (index) of a month metric."""
-    per = per_draw_metrics(res)
-    if metric not in per:
-        raise InputError(Problem(f"unknown metric '{metric}' for {res.scenario.name}; "
-                                 f"choose from {', '.join(per)}", path="--metric"))
-    x = per[metric]
-    m = metric_for(metric)
-    if m.kind == "month":
-        return float(np.quantile(x, 0.5, method="inverted_cdf"))
-    return float(np.mean(x))
+    """One number per run (:func:`simcore.outcomes.stats.point`): the mean of an amount or
+    a probability, the median month (index) of a month outcome."""
+    o = lookup(metric, res)
+    return point(o, o.values(res, Thresholds(res.settings.floor)))
 
 
 def uncertain_inputs(sc: Scenario) -> list[str]:
@@ -63,22 +57,21 @@ def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
     Each of the 2 x inputs + 1 runs is a sweep point, run through ``executor``.
     """
     from simcore.analysis.sweep import PointTask, evaluate_point
-    from simcore.experiments.executors import InProcess
 
     sc = loaded.scenario
     names = uncertain_inputs(sc)
     metric_value(run(sc, settings.model_copy(update={"draws": 2})), metric)  # checks metric
     base = settings.model_dump()
     events = {i.name for i in collect(sc) if i.is_event}
-    tasks = [PointTask(str(loaded.file), (), base, metric)]
+    tasks = [PointTask(sc, (), base, metric)]
     for name in names:
         # an event input is a uniform compared with its probability: hold it where the
         # event does not happen, then where it does
         for u in ((1.0 - 1e-9, 0.0) if name in events else (low, high)):
-            tasks.append(PointTask(str(loaded.file), (),
+            tasks.append(PointTask(sc, (),
                                    {**base, "pinned": {**settings.pinned, name: u}}, metric))
     values: dict[int, float] = {}
-    for i, result in (executor or InProcess()).imap(evaluate_point, tasks):
+    for i, result in map_experiments(evaluate_point, tasks, executor):
         values[i] = result["value"]
         if progress:
             progress(len(values), len(tasks))
@@ -113,17 +106,20 @@ def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenari
               max_iter: int = 40) -> dict:
     """The value of ``path`` in [lo, hi] where ``option`` stops beating ``baseline`` on
     ``metric`` (mean paired difference crosses zero), or ``value: None`` when none."""
-    m = metric_for(metric)
-    sign = 1.0 if m.higher_is_better else -1.0
-    base = per_draw_metrics(run(baseline, settings))
-    if metric not in base:
-        raise InputError(Problem(f"unknown metric '{metric}'", path="--metric"))
+    t = Thresholds(settings.floor)
+    base_res = run(baseline, settings)
+    o = lookup(metric, base_res)
+    if o.higher_is_better is None:
+        raise InputError(Problem(f"'{metric}' has no better direction, so no option beats "
+                                 "another on it; choose another outcome", path="--metric"))
+    sign = 1.0 if o.higher_is_better else -1.0
+    base = o.values(base_res, t)
 
     def edge(v: float) -> float:
         res = run(with_overrides(option, {path: v}), settings)
-        a, b = per_draw_metrics(res)[metric], base[metric]
+        a = lookup(metric, res).values(res, t)
         with np.errstate(invalid="ignore"):
-            d = np.where((a == b), 0.0, a - b)
+            d = np.where((a == base), 0.0, a - base)
         return float(sign * np.mean(d))
 
     f_lo, f_hi = edge(lo), edge(hi)
@@ -166,8 +162,11 @@ def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
     def func(x: np.ndarray) -> np.ndarray:
         s = settings.model_copy(update={"draws": x.shape[1], "pinned": {}})
         res = run(sc, s, uniforms={name: x[i] for i, name in enumerate(names)})
-        per = per_draw_metrics(res)
-        return np.stack([np.where(np.isfinite(per[m]), per[m], horizon) for m in metrics])
+        t = Thresholds(settings.floor)
+        per = [lookup(m, res).values(res, t) for m in metrics]
+        return np.stack([np.where(np.isfinite(v), v, horizon) for v in per])
+
+    from scipy import stats
 
     rng = np.random.default_rng(settings.seed)
     result = stats.sobol_indices(func=func, n=n, dists=[stats.uniform()] * len(names), rng=rng)

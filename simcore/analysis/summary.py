@@ -1,160 +1,136 @@
-"""Analyse a run's per-draw outcomes into the summary an analyst reads.
+"""Analyse a run's per-draw results into the summary an analyst reads.
 
 Percentiles are over draws. Every headline figure has a Monte Carlo standard
 error from the spread of the same statistic across the run's replicates
 (independent sub-runs of equal size): ``sd(replicate estimates) / sqrt(R)``.
 Month-valued figures are ISO year-months; ``null`` where the event does not
 happen within the horizon in that share of draws.
+
+The per-draw values come from the outcome registry, with the thresholds (the
+floor) applied here: :func:`summarise` with another floor re-analyses the same
+run. ``outcomes`` holds every registered outcome's statistics; the ``cash``,
+``deal``, ``launches`` and ``dilution`` blocks lay the main ones out for reading.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from simcore import __version__
+from simcore.analysis.launches import summarise_launches
 from simcore.experiments.runner import RunResult
-from simcore.schedule.batch import summarise_launches
-from simcore.timeline import fiscal_year, fiscal_year_label, fractional_label, month_labels
+from simcore.outcomes.registry import Thresholds, floor_of, outcomes_for
+from simcore.outcomes.stats import (
+    describe,
+    month_percentiles,
+    percentiles,
+    replicate_se,
+)
+from simcore.timeline import fiscal_year, fiscal_year_label, month_labels
 
 FAN = (5, 10, 25, 50, 75, 90, 95)
 
 
-def replicate_se(x: np.ndarray, stat: Callable[[np.ndarray], float],
-                 bounds: np.ndarray) -> float | None:
-    """Standard error of ``stat`` from its spread over replicates (None if fewer than 2)."""
-    if len(bounds) < 3:
-        return None
-    est = np.array([stat(x[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
-    if not np.all(np.isfinite(est)):
-        return None
-    return float(np.std(est, ddof=1) / np.sqrt(len(est)))
+def thresholds_of(res: RunResult, thresholds: Thresholds | None) -> Thresholds:
+    return thresholds if thresholds is not None else Thresholds(res.settings.floor)
 
 
-def percentiles(x: np.ndarray, ps, bounds: np.ndarray, ndigits: int = 6) -> dict:
-    """``{"p5": .., "p50": .., "se": {"p5": ..}}`` for values ``x``."""
-    ps = list(ps)
-    out: dict = {f"p{p}": round(float(v), ndigits) for p, v in zip(ps, np.percentile(x, ps),
-                                                                   strict=True)}
-    if len(bounds) < 3:
-        out["se"] = {f"p{p}": None for p in ps}
-        return out
-    est = np.array([np.percentile(x[a:b], ps) for a, b in zip(bounds[:-1], bounds[1:],
-                                                                 strict=True)])
-    se = np.std(est, axis=0, ddof=1) / np.sqrt(len(est))
-    out["se"] = {f"p{p}": round(float(v), ndigits) for p, v in zip(ps, se, strict=True)}
-    return out
+def manifest(res: RunResult, digest: str | None, file: str | None) -> dict:
+    s = res.settings
+    return {"scenario_file": file, "scenario_sha256": digest, "seed": s.seed,
+            "draws": s.draws, "sampler": s.sampler, "replicates": len(res.replicates) - 1,
+            "version": __version__}
 
 
-def month_percentiles(x: np.ndarray, ps, start, bounds: np.ndarray) -> dict:
-    """Percentiles of month indices (NaN = never) as ISO year-months, null for never."""
-    filled = np.where(np.isnan(x), np.inf, x)
-    out: dict = {}
-    for p in ps:
-        q = float(np.quantile(filled, p / 100, method="inverted_cdf"))
-        out[f"p{p}"] = fractional_label(start, q)
-    out["p_never"] = round(float(np.isnan(x).mean()), 6)
-    out["se_months"] = {f"p{p}": _round(replicate_se(
-        filled, lambda y, p=p: np.quantile(y, p / 100, method="inverted_cdf"), bounds), 3)
-        for p in ps}
-    return out
-
-
-def probability(mask: np.ndarray, bounds: np.ndarray) -> dict:
-    return {"p": round(float(mask.mean()), 6),
-            "se": _round(replicate_se(mask.astype(float), np.mean, bounds), 6)}
-
-
-def summarise(res: RunResult, *, digest: str | None = None, file: str | None = None) -> dict:
+def summarise(res: RunResult, *, digest: str | None = None, file: str | None = None,
+              thresholds: Thresholds | None = None) -> dict:
     """The run summary as plain JSON-ready data."""
-    sc, s, b = res.scenario, res.settings, res.replicates
-    start = sc.start
-    labels = month_labels(start, sc.timeline.months)
-    cash = res.cash
-    fan = np.percentile(cash, FAN, axis=0)
-    min_cash = cash.min(axis=1)
-    min_month = cash.argmin(axis=1).astype(float)
-    breach = ~np.isnan(res.first_breach)
-    summary = {
-        "scenario": sc.name,
-        "title": sc.title,
-        "draws": s.draws,
-        "seed": s.seed,
-        "sampler": s.sampler,
-        "manifest": {"scenario_file": file, "scenario_sha256": digest, "seed": s.seed,
-                     "draws": s.draws, "sampler": s.sampler, "replicates": len(b) - 1,
-                     "version": __version__},
-        "cash": {
-            "unit": "USD bn",
-            "months": labels,
-            **{f"p{p}": [round(float(x), 6) for x in row] for p, row in zip(FAN, fan,
-                                                                               strict=True)},
-            "min": {**percentiles(min_cash, (5, 50, 95), b),
-                    "month": month_percentiles(min_month, (5, 50, 95), start, b)},
-            "floor": round(float(np.median(res.floor)), 6),
-            "p_breach": round(float(breach.mean()), 6),
-            "p_breach_se": _round(replicate_se(breach.astype(float), np.mean, b), 6),
-            "breach_by_fy": _breach_by_fy(res, start),
-            "first_breach_month": _first_breach(res, start, b),
-            "fy_end": _fy_end(res, start, labels),
-            "fcf_by_fy": {fiscal_year_label(y): {**percentiles(res.fcf_fy[:, j], (10, 50, 90),
-                                                                 b), "months": m}
-                          for j, (y, m) in enumerate(zip(res.fy, res.fy_months, strict=True))},
-            "fcf_positive_month": month_percentiles(res.fcf_positive, (10, 50, 90), start, b),
-            "ending": percentiles(cash[:, -1], (5, 50, 95), b),
-            "net_debt_ending": percentiles(res.ending_net_debt, (5, 50, 95), b),
-        },
-    }
+    sc, s = res.scenario, res.settings
+    t = thresholds_of(res, thresholds)
+    values = {o.name: (o, o.values(res, t)) for o in outcomes_for(res)}
+    summary = {"scenario": sc.name, "title": sc.title, "draws": s.draws, "seed": s.seed,
+               "sampler": s.sampler, "manifest": manifest(res, digest, file),
+               "cash": _cash(res, t, values)}
     if res.deal_closed is not None and sc.deal is not None:
-        closed = res.deal_closed
-        summary["deal"] = {
-            "partner": sc.deal.partner,
-            "p_close": round(float(closed.mean()), 6),
-            "p_close_se": _round(replicate_se(closed.astype(float), np.mean, b), 6),
-            "close_month": month_percentiles(np.where(closed, res.deal_month, np.nan),
-                                             (10, 50, 90), start, b),
-        }
+        summary["deal"] = _deal(res, values)
     if res.launches:
         summary["launches"] = summarise_launches(sc, res.launches, res.drivers)
     if res.dilution is not None:
-        summary["dilution"] = percentiles(res.dilution, (10, 50, 90), b)
+        summary["dilution"] = percentiles(res.dilution, (10, 50, 90), res.replicates)
     if res.correlations:
         summary["correlations"] = res.correlations
+    summary["outcomes"] = {name: describe(o, x, sc.start, res.replicates)
+                           for name, (o, x) in values.items()}
     return summary
 
 
-def _first_breach(res: RunResult, start, bounds: np.ndarray) -> dict:
+def _cash(res: RunResult, t: Thresholds, values: dict) -> dict:
+    start, b = res.scenario.start, res.replicates
+    labels = month_labels(start, res.scenario.timeline.months)
+    fan = np.percentile(res.cash, FAN, axis=0)
+    breach = values["breach"][1]
+    first = values["first_breach_month"][1]
+    return {
+        "unit": "USD bn",
+        "months": labels,
+        **{f"p{p}": [round(float(x), 6) for x in row] for p, row in zip(FAN, fan, strict=True)},
+        "min": {**percentiles(values["min_cash"][1], (5, 50, 95), b),
+                "month": month_percentiles(values["min_cash_month"][1], (5, 50, 95), start, b)},
+        "floor": round(float(np.median(floor_of(res, t))), 6),
+        "p_breach": round(float(breach.mean()), 6),
+        "p_breach_se": _round(replicate_se(breach, np.mean, b), 6),
+        "breach_by_fy": _breach_by_fy(res, first),
+        "first_breach_month": _first_breach(first, start),
+        "fy_end": _fy_end(res, labels),
+        "fcf_by_fy": {fiscal_year_label(y): {**percentiles(res.fcf_fy[:, j], (10, 50, 90), b),
+                                             "months": m}
+                      for j, (y, m) in enumerate(zip(res.fy, res.fy_months, strict=True))},
+        "fcf_positive_month": month_percentiles(values["fcf_positive_month"][1],
+                                                (10, 50, 90), start, b),
+        "ending": percentiles(values["ending_cash"][1], (5, 50, 95), b),
+        "net_debt_ending": percentiles(values["net_debt_ending"][1], (5, 50, 95), b),
+    }
+
+
+def _deal(res: RunResult, values: dict) -> dict:
+    closed = values["deal_closed"][1]
+    return {"partner": res.scenario.deal.partner,
+            "p_close": round(float(closed.mean()), 6),
+            "p_close_se": _round(replicate_se(closed, np.mean, res.replicates), 6),
+            "close_month": month_percentiles(values["deal_month"][1], (10, 50, 90),
+                                             res.scenario.start, res.replicates)}
+
+
+def _first_breach(first: np.ndarray, start) -> dict:
     """Month of the first breach, P10/P50/P90 among the draws that breach at all."""
-    fb = res.first_breach
-    hit = ~np.isnan(fb)
+    hit = np.isfinite(first)
     if not hit.any():
         return {"p10": None, "p50": None, "p90": None, "p_never": 1.0,
                 "among": "draws that breach"}
-    out = month_percentiles(fb[hit], (10, 50, 90), start, np.array([0, int(hit.sum())]))
+    out = month_percentiles(first[hit], (10, 50, 90), start, np.array([0, int(hit.sum())]))
     out["p_never"] = round(float((~hit).mean()), 6)
     out["among"] = "draws that breach"
     return out
 
 
-def _fy_end(res: RunResult, start, labels: list[str]) -> dict:
+def _fy_end(res: RunResult, labels: list[str]) -> dict:
     out = {}
     for t, label in enumerate(labels):
         if label.endswith("-03") or t == len(labels) - 1:
-            fy = fiscal_year_label(fiscal_year(start, t))
+            fy = fiscal_year_label(fiscal_year(res.scenario.start, t))
             out[fy] = {"month": label, **percentiles(res.cash[:, t], (5, 50, 95),
                                                       res.replicates)}
     return out
 
 
-def _breach_by_fy(res: RunResult, start) -> dict:
+def _breach_by_fy(res: RunResult, first: np.ndarray) -> dict:
     """P(cash has gone below the floor by the end of each fiscal year)."""
-    out = {}
+    start = res.scenario.start
     months = res.cash.shape[1]
-    fb = np.where(np.isnan(res.first_breach), np.inf, res.first_breach)
+    out = {}
     for t in range(months):
         if t == months - 1 or fiscal_year(start, t + 1) != fiscal_year(start, t):
-            out[fiscal_year_label(fiscal_year(start, t))] = round(float((fb <= t).mean()), 6)
+            out[fiscal_year_label(fiscal_year(start, t))] = round(float((first <= t).mean()), 6)
     return out
 
 

@@ -3,7 +3,9 @@
 Every point runs with the same seed, so points differ only by the values swept
 (common random numbers). Points run through an executor; with an output folder
 each finished point is written at once to ``points/``, so a rerun with
-``resume`` skips the points already done and ends with the same result.
+``resume`` skips the points already done and ends with the same result. A point
+is reused only if it was computed from the same resolved scenario (its SHA-256)
+and settings; a changed scenario is recomputed.
 """
 
 from __future__ import annotations
@@ -11,65 +13,49 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from simcore.analysis.compare import per_draw_metrics
-from simcore.analysis.summary import summarise
 from simcore.experiments.runner import RunResult, RunSettings, run
-from simcore.scenario.loader import Loaded, load_scenario
+from simcore.experiments.tasks import map_experiments, scenario_digest
+from simcore.outcomes import stats
+from simcore.outcomes.registry import Thresholds, lookup, outcomes_for
+from simcore.scenario.loader import Loaded
+from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, with_overrides
 
 
-def headline(res: RunResult) -> dict:
-    """The headline metrics of one run, flat: what a sweep table shows per point."""
-    s = summarise(res)
-    c = s["cash"]
-    out = {"min_cash_p50": c["min"]["p50"], "min_cash_p5": c["min"]["p5"],
-           "p_breach": c["p_breach"], "fcf_positive_month_p50": c["fcf_positive_month"]["p50"],
-           "ending_cash_p50": c["ending"]["p50"],
-           "net_debt_ending_p50": c["net_debt_ending"]["p50"]}
-    per = per_draw_metrics(res)
-    out["min_cash_mean"] = round(float(per["min_cash"].mean()), 6)
-    out["ending_cash_mean"] = round(float(per["ending_cash"].mean()), 6)
-    if "deal" in s:
-        out["deal_p_close"] = s["deal"]["p_close"]
-    for name, r in s.get("launches", {}).items():
-        out[f"launch.{name}.p50"] = r["p50"]
-        out[f"launch.{name}.p_on_time"] = r["p_on_time"]
+def headline(res: RunResult, thresholds: Thresholds | None = None) -> dict:
+    """Every registered outcome of one run as flat statistics: what a sweep point holds
+    (see :func:`simcore.outcomes.stats.headline` for the keys)."""
+    t = thresholds or Thresholds(res.settings.floor)
+    out: dict = {}
+    for o in outcomes_for(res):
+        out.update(stats.headline(o, o.values(res, t), res.scenario.start))
     return out
 
 
 @dataclass(frozen=True)
 class PointTask:
-    """One sweep point, as sent to a worker: plain data only."""
+    """One sweep point, as sent to a worker: the scenario as data, with the point's
+    values already set, and the run settings."""
 
-    file: str
+    scenario: Scenario
     params: tuple[tuple[str, Value], ...]
     settings: dict
     metric: str | None = None
 
 
-@lru_cache(maxsize=8)
-def _load(file: str, mtime: float) -> Loaded:
-    return load_scenario(file)
-
-
 def evaluate_point(task: PointTask) -> dict:
     """Run one point and return its params and headline metrics (runs in any worker)."""
-    loaded = _load(task.file, os.path.getmtime(task.file))
-    scenario = with_overrides(loaded, dict(task.params))
-    res = run(scenario, RunSettings(**task.settings))
+    res = run(task.scenario, RunSettings(**task.settings))
     out = {"params": dict(task.params), "metrics": headline(res)}
     if task.metric is not None:
-        from simcore.analysis.sensitivity import metric_value
-
-        out["value"] = metric_value(res, task.metric)
+        o = lookup(task.metric, res)
+        out["value"] = stats.point(o, o.values(res, Thresholds(res.settings.floor)))
     return out
 
 
@@ -117,6 +103,7 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
         with_overrides(loaded, {path: values[0]})
     points = grid(params)
     sdict = settings.model_dump()
+    digest = scenario_digest(loaded.scenario)
     done: dict[int, dict] = {}
     folder = Path(out_dir) / "points" if out_dir is not None else None
     if folder is not None:
@@ -125,19 +112,21 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
             f = folder / f"{point_key(p)}.json"
             if resume and f.exists():
                 rec = json.loads(f.read_text())
-                if rec.get("params") == p and rec.get("settings") == sdict:
+                if (rec.get("params") == p and rec.get("settings") == sdict
+                        and rec.get("scenario_sha256") == digest):
                     done[i] = {"params": rec["params"], "metrics": rec["metrics"]}
     skipped = len(done)
     todo = [i for i in range(len(points)) if i not in done]
-    tasks = [PointTask(str(loaded.file), tuple(points[i].items()), sdict) for i in todo]
+    tasks = [PointTask(with_overrides(loaded, points[i]), tuple(points[i].items()), sdict)
+             for i in todo]
     if progress:
         progress(len(done), len(points))
-    for j, result in executor.imap(evaluate_point, tasks):
+    for j, result in map_experiments(evaluate_point, tasks, executor):
         i = todo[j]
         done[i] = result
         if folder is not None:
             _write_atomic(folder / f"{point_key(points[i])}.json",
-                          {**result, "settings": sdict})
+                          {**result, "settings": sdict, "scenario_sha256": digest})
         if progress:
             progress(len(done), len(points))
     return SweepResult([done[i] for i in range(len(points))], [p for p, _ in params], skipped,

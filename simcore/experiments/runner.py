@@ -1,10 +1,13 @@
-"""Run a scenario: sample inputs, evaluate the model, keep per-draw outcomes.
+"""Run a scenario: sample inputs, evaluate the model, keep its per-draw results.
 
-The draws are processed in chunks (bounded memory); each chunk samples its
-inputs by name, runs the schedule (when the scenario has one) and the cash
-model, and writes its rows of the per-draw outcome arrays. Because every
-input's draws are keyed by name and draw index, the result is the same for
-any chunk size.
+The draws are processed in chunks; each chunk samples its inputs by name, runs
+the schedule (when the scenario has one) and the cash model, and writes its
+rows of the per-draw arrays. Because every input's draws are keyed by name and
+draw index, the result is the same for any chunk size.
+
+No threshold is applied here: the outcomes an analyst reads (a breach of the
+floor, P(on time)) are computed from these arrays by
+:mod:`simcore.outcomes.registry`, so a new floor re-analyses without re-running.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from pydantic import BaseModel, Field
 
 from simcore.cash.model import CashPaths, simulate_cash
 from simcore.errors import InputError, Problem
+from simcore.outcomes.registry import Thresholds, evaluate, first_for_good
 from simcore.scenario.model import Scenario
 from simcore.schedule.batch import schedule_batch
-from simcore.timeline import fiscal_years
+from simcore.timeline import fiscal_years, month_index
 from simcore.uncertainties import inputs as inputs_mod
 from simcore.uncertainties.sampling import (
     GivenUniforms,
@@ -40,7 +44,8 @@ class RunSettings(BaseModel):
     seed: int = Field(20250401, ge=0)
     sampler: Sampler = "mc"
     chunk: int = Field(DEFAULT_CHUNK, ge=1)
-    floor: float | None = Field(None, description="liquidity floor override, USD bn")
+    floor: float | None = Field(None, description="liquidity floor, USD bn, applied in "
+                                "analysis (default: the scenario's); not used by the run")
     keep_inputs: bool = Field(False, description="keep every input's draws (for draws.npz)")
     engine: Literal["fast", "simpy"] = Field(
         "fast", description="schedule engine: vectorised, or SimPy (the reference)")
@@ -60,9 +65,8 @@ class RunResult:
     fcf_fy: np.ndarray                   # (draws, fiscal years) USD bn
     fy: list[int]                        # fiscal year of each fcf_fy column
     fy_months: list[int]                 # months of each fiscal year inside the horizon
-    floor: np.ndarray                    # (draws,) USD bn
+    floor_draws: np.ndarray              # (draws,) the scenario's sampled floor, USD bn
     fcf_positive: np.ndarray             # (draws,) month index, NaN if never
-    first_breach: np.ndarray             # (draws,) month index, NaN if never
     ending_net_debt: np.ndarray          # (draws,)
     deal_closed: np.ndarray | None = None
     deal_month: np.ndarray | None = None
@@ -75,6 +79,27 @@ class RunResult:
     @property
     def draws(self) -> int:
         return self.cash.shape[0]
+
+    @property
+    def targets(self) -> dict[str, int]:
+        """Announced start of production of each programme, as a month index."""
+        sc = self.scenario
+        return {k: month_index(sc.start, p.target) for k, p in sc.programmes.items()}
+
+    @property
+    def deal(self):
+        return self.scenario.deal
+
+    def outcomes(self, thresholds: Thresholds | None = None) -> dict[str, np.ndarray]:
+        """Every registered outcome per draw (see :mod:`simcore.outcomes.registry`)."""
+        return evaluate(self, thresholds or Thresholds(self.settings.floor))
+
+    def to_pandas(self, monthly: bool = False, thresholds: Thresholds | None = None):
+        """One row per draw with every outcome, or with ``monthly`` one row per draw and
+        month with cash and free cash flow (the ``all`` extra's pandas)."""
+        from simcore.outcomes.tidy import to_pandas
+
+        return to_pandas(self, monthly, thresholds or Thresholds(self.settings.floor))
 
     @property
     def replicates(self) -> np.ndarray:
@@ -111,16 +136,15 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
         batch = schedule_batch(scenario, v, s.engine) if scenario.scheduled else None
         launches = batch.launch if batch else {}
         paths = simulate_cash(scenario, v, launches, batch.stop if batch else None)
-        floor = np.full(stop - start, s.floor) if s.floor is not None else v["floor"]
-        out.store(start, stop, paths, fys, fy_list, floor, launches, v)
+        out.store(start, stop, paths, fys, fy_list, v["floor"], launches, v)
         if batch:
             out.store_drivers(start, stop, batch.drivers)
         if progress:
             progress(stop)
     return RunResult(
         scenario, s, found, out.cash, out.fcf_fy, fy_list,
-        [int((fys == y).sum()) for y in fy_list], out.floor, out.fcf_positive,
-        out.first_breach, out.net_debt, out.deal_closed, out.deal_month, out.dilution,
+        [int((fys == y).sum()) for y in fy_list], out.floor, out.fcf_positive, out.net_debt,
+        out.deal_closed, out.deal_month, out.dilution,
         out.launches, out.drivers, out.values, _achieved(scenario, source, found, rho, s))
 
 
@@ -139,7 +163,6 @@ class _Buffers:
         self.fcf_fy = np.empty((n, nfy))
         self.floor = np.empty(n)
         self.fcf_positive = np.empty(n)
-        self.first_breach = np.empty(n)
         self.net_debt = np.empty(n)
         has_deal = sc.deal is not None
         self.deal_closed = np.empty(n, dtype=bool) if has_deal else None
@@ -156,7 +179,6 @@ class _Buffers:
             self.fcf_fy[a:b, j] = p.fcf[:, fys == y].sum(axis=1)
         self.floor[a:b] = floor
         self.fcf_positive[a:b] = first_for_good(p.fcf > 0)
-        self.first_breach[a:b] = first_true(p.cash < floor[:, None])
         self.net_debt[a:b] = p.net_debt[:, -1]
         if self.deal_closed is not None:
             self.deal_closed[a:b] = p.deal_closed
@@ -172,19 +194,6 @@ class _Buffers:
         n = self.cash.shape[0]
         for k, arr in drivers.items():
             self.drivers.setdefault(k, np.empty((n, arr.shape[1]), np.float32))[a:b] = arr
-
-
-def first_true(mask: np.ndarray) -> np.ndarray:
-    """Index of the first True in each row, NaN where none."""
-    idx = np.argmax(mask, axis=1).astype(float)
-    idx[~mask.any(axis=1)] = np.nan
-    return idx
-
-
-def first_for_good(mask: np.ndarray) -> np.ndarray:
-    """First index from which every later entry of the row is True, NaN where none."""
-    stays = np.flip(np.logical_and.accumulate(np.flip(mask, axis=1), axis=1), axis=1)
-    return first_true(stays)
 
 
 def _achieved(sc: Scenario, source: UniformSource, found, rho, s: RunSettings) -> list[dict]:

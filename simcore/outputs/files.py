@@ -21,6 +21,7 @@ import numpy as np
 from simcore.analysis.summary import FAN
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult
+from simcore.outcomes.registry import Thresholds, evaluate
 
 Writer = Callable[[Path], None]
 
@@ -87,24 +88,14 @@ def launches_csv(summary: dict) -> str:
     return buf.getvalue()
 
 
-def draws_arrays(res: RunResult) -> dict[str, np.ndarray]:
-    """Per-draw inputs (``input:<name>``) and headline outputs, for ``draws.npz``."""
+def draws_arrays(res: RunResult, thresholds: Thresholds | None = None
+                 ) -> dict[str, np.ndarray]:
+    """Per-draw inputs (``input:<name>``) and every registered outcome by its name
+    (months as month indices from the start, ``inf`` for never), for ``draws.npz``."""
     out = {f"input:{k}": v for k, v in res.values.items()}
-    out.update({
-        "min_cash": res.cash.min(axis=1),
-        "min_cash_month": res.cash.argmin(axis=1),
-        "ending_cash": res.cash[:, -1],
-        "ending_net_debt": res.ending_net_debt,
-        "first_breach_month": res.first_breach,
-        "fcf_positive_month": res.fcf_positive,
-        "fcf_by_fy": res.fcf_fy,
-        "fiscal_years": np.asarray(res.fy),
-    })
-    if res.deal_closed is not None:
-        out["deal_closed"] = res.deal_closed
-        out["deal_month"] = res.deal_month
-    for k, v in res.launches.items():
-        out[f"launch:{k}"] = v
+    out.update(evaluate(res, thresholds or Thresholds(res.settings.floor)))
+    out["fcf_by_fy"] = res.fcf_fy
+    out["fiscal_years"] = np.asarray(res.fy)
     return out
 
 

@@ -25,7 +25,6 @@ from simcore.scenario.schedule_spec import PHASES
 from simcore.schedule.fast import Timeline, run_fast
 from simcore.schedule.plan import Plan, build_plan
 from simcore.schedule.simpy_model import run_simpy
-from simcore.timeline import fractional_label, month_index
 
 Engine = Literal["fast", "simpy"]
 TOL = 1e-9
@@ -77,47 +76,3 @@ def schedule_batch(sc: Scenario, v: Mapping[str, np.ndarray], engine: Engine = "
                 cols.append(tl.risk[:, p, j])
         drivers[name] = np.nan_to_num(np.stack(cols, axis=1), nan=0.0)
     return ScheduleBatch(launch, stop, drivers)
-
-
-def summarise_launches(sc: Scenario, launch: dict[str, np.ndarray],
-                       drivers: dict[str, np.ndarray]) -> dict:
-    """``launches.<programme>`` of the summary: target, P10/P50/P90, P(on time), drivers."""
-    start = sc.start
-    out = {}
-    for name, prog in sc.programmes.items():
-        if name not in launch:
-            continue
-        x = launch[name]
-        target = prog.target
-        t = month_index(start, target)
-        filled = np.where(np.isfinite(x), x, np.inf)
-        q = {f"p{p}": fractional_label(start, float(np.quantile(filled, p / 100,
-                                                                 method="inverted_cdf")))
-             for p in (10, 50, 90)}
-        on_time = np.isfinite(x) & (np.floor(x + TOL) <= t)
-        delay = np.where(np.isfinite(x), x - t, np.nan)
-        rec = {"title": prog.title, "plant": prog.plant, "target": target, **q,
-               "p_on_time": round(float(on_time.mean()), 6),
-               "mean_delay_months": _r(np.nanmean(delay)) if np.isfinite(x).any() else None,
-               "p_cancelled": round(float((~np.isfinite(x)).mean()), 6)}
-        if name in drivers:
-            rec["drivers"] = _drivers(sc, name, drivers[name], delay)
-        out[name] = rec
-    return out
-
-
-def _drivers(sc: Scenario, name: str, d: np.ndarray, delay: np.ndarray) -> list[dict]:
-    names = driver_names(sc, name)
-    late = np.nan_to_num(delay, nan=0.0) > TOL
-    main = np.argmax(d, axis=1)
-    out = []
-    for c, label in enumerate(names):
-        col = d[:, c]
-        out.append({"driver": label, "p_on_path": _r((col > TOL).mean()),
-                    "mean_months": _r(col.mean()),
-                    "p_main": _r((late & (main == c) & (col > TOL)).mean())})
-    return sorted(out, key=lambda r: (-r["p_main"], -r["mean_months"]))
-
-
-def _r(x: float) -> float:
-    return round(float(x), 6)

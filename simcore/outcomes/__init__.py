@@ -1,0 +1,2 @@
+"""Outcomes: what a run measures per draw, defined once (:mod:`.registry`), and their
+statistics (:mod:`.stats`)."""

@@ -1,0 +1,213 @@
+"""Every per-draw outcome, defined once: name, unit, description, direction, kind.
+
+A run (:mod:`simcore.experiments.runner`) keeps the model's raw per-draw
+results; an outcome turns them into one number per draw. Thresholds such as the
+liquidity floor are applied here, in analysis, so a new floor re-analyses a run
+without re-simulating it. Summary, compare, sweep, tornado, break-even, Sobol,
+the output files and the CLI tables all read this registry: a new outcome is one
+:class:`Outcome` in :data:`OUTCOMES` (or :data:`FAMILIES`, for one per programme
+or fiscal year).
+
+Kinds and their per-draw values:
+
+* ``amount``: USD bn.
+* ``probability``: 0 or 1 per draw (the event happens); its mean is the probability.
+* ``share``: a fraction of 1 (equity dilution).
+* ``month``: a month index from the timeline's start; ``inf`` where the event does
+  not happen within the horizon (never positive, cancelled, deal not closed).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from simcore.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from simcore.experiments.runner import RunResult
+
+Kind = Literal["amount", "probability", "share", "month"]
+Direction = Literal["higher", "lower", "none"]
+UNITS: dict[str, str] = {"amount": "USD bn", "probability": "probability", "share": "share",
+                         "month": "month"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Analysis thresholds. ``floor`` (USD bn) replaces the scenario's sampled liquidity
+    floor in every draw; ``None`` keeps the scenario's."""
+
+    floor: float | None = None
+
+
+Compute = Callable[["RunResult", Thresholds, str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One per-draw outcome. ``compute(result, thresholds, key)`` gives its values over
+    draws; ``key`` is the programme or fiscal year of a family member."""
+
+    name: str
+    label: str
+    description: str
+    kind: Kind
+    direction: Direction
+    compute: Compute
+    key: str = ""
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.kind]
+
+    @property
+    def higher_is_better(self) -> bool | None:
+        return None if self.direction == "none" else self.direction == "higher"
+
+    def values(self, res: RunResult, thresholds: Thresholds | None = None) -> np.ndarray:
+        return np.asarray(self.compute(res, thresholds or Thresholds(), self.key), float)
+
+    def record(self) -> dict:
+        return {"name": self.name, "label": self.label, "unit": self.unit, "kind": self.kind,
+                "direction": self.direction, "description": self.description}
+
+
+def first_true(mask: np.ndarray) -> np.ndarray:
+    """Index of the first True in each row, NaN where none."""
+    idx = np.argmax(mask, axis=1).astype(float)
+    idx[~mask.any(axis=1)] = np.nan
+    return idx
+
+
+def first_for_good(mask: np.ndarray) -> np.ndarray:
+    """First index from which every later entry of the row is True, NaN where none."""
+    stays = np.flip(np.logical_and.accumulate(np.flip(mask, axis=1), axis=1), axis=1)
+    return first_true(stays)
+
+
+def floor_of(res: RunResult, t: Thresholds) -> np.ndarray:
+    """The liquidity floor per draw (USD bn): the threshold's, else the scenario's."""
+    return np.full(res.draws, float(t.floor)) if t.floor is not None else res.floor_draws
+
+
+def first_breach(res: RunResult, t: Thresholds) -> np.ndarray:
+    """Month index of the first month cash is below the floor; NaN if never."""
+    return first_true(res.cash < floor_of(res, t)[:, None])
+
+
+def _never(x: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(x), np.inf, x)
+
+
+def _deal_month(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    return np.where(res.deal_closed, res.deal_month, np.inf)
+
+
+def _on_time(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    x = res.launches[key]
+    return (np.isfinite(x) & (np.floor(x + 1e-9) <= res.targets[key])).astype(float)
+
+
+def _fcf(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    return res.fcf_fy[:, res.fy.index(int(key.removeprefix("FY")))]
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("min_cash", "minimum cash", "lowest month-end cash over the horizon",
+            "amount", "higher", lambda r, t, k: r.cash.min(axis=1)),
+    Outcome("min_cash_month", "month of minimum cash", "month in which cash is lowest",
+            "month", "none", lambda r, t, k: r.cash.argmin(axis=1).astype(float)),
+    Outcome("breach", "cash below floor", "cash falls below the liquidity floor in some "
+            "month (mean: P(breach))", "probability", "lower",
+            lambda r, t, k: (~np.isnan(first_breach(r, t))).astype(float)),
+    Outcome("first_breach_month", "first breach", "first month cash is below the floor "
+            "(inf: never)", "month", "higher", lambda r, t, k: _never(first_breach(r, t))),
+    Outcome("fcf_positive_month", "FCF turns positive", "month from which monthly free "
+            "cash flow stays positive to the horizon (inf: not by the horizon)", "month",
+            "lower", lambda r, t, k: _never(r.fcf_positive)),
+    Outcome("ending_cash", "ending cash", "cash at the end of the horizon", "amount",
+            "higher", lambda r, t, k: r.cash[:, -1]),
+    Outcome("net_debt_ending", "ending net debt", "borrowings less cash at the end of the "
+            "horizon (negative: net cash)", "amount", "lower",
+            lambda r, t, k: r.ending_net_debt),
+    Outcome("deal_closed", "deal closes", "the partner deal closes (mean: P(close)); "
+            "scenarios with a deal", "probability", "higher",
+            lambda r, t, k: r.deal_closed.astype(float)),
+    Outcome("deal_month", "deal close month", "month the deal closes (inf: it does not); "
+            "scenarios with a deal", "month", "lower", _deal_month),
+    Outcome("dilution", "dilution", "share of the company existing holders give up to new "
+            "equity; scenarios with equity financing", "share", "lower",
+            lambda r, t, k: r.dilution),
+)
+
+# Families: one member per programme with a launch, or per fiscal year in the horizon.
+FAMILIES: tuple[Outcome, ...] = (
+    Outcome("launch.<programme>", "launch", "start of production of the programme (inf: "
+            "cancelled or not by the horizon)", "month", "lower",
+            lambda r, t, k: r.launches[k]),
+    Outcome("on_time.<programme>", "on time", "the programme starts production by its "
+            "announced month (mean: P(on time))", "probability", "higher", _on_time),
+    Outcome("fcf.<FY>", "free cash flow", "free cash flow in the fiscal year (April to "
+            "March; the part inside the horizon)", "amount", "higher", _fcf),
+)
+
+_APPLIES: dict[str, Callable[[RunResult], bool]] = {
+    "deal_closed": lambda r: r.deal_closed is not None,
+    "deal_month": lambda r: r.deal_closed is not None,
+    "dilution": lambda r: r.dilution is not None,
+}
+
+
+def _members(res: RunResult) -> list[Outcome]:
+    out = []
+    for fam in FAMILIES:
+        base = fam.name.split(".")[0]
+        keys = list(res.launches) if base in ("launch", "on_time") else \
+            [f"FY{y}" for y in res.fy]
+        out += [replace(fam, name=f"{base}.{k}", label=f"{fam.label} {k}", key=k)
+                for k in keys]
+    return out
+
+
+def outcomes_for(res: RunResult) -> list[Outcome]:
+    """The outcomes a run has, in registry order (families expanded)."""
+    return [o for o in OUTCOMES if _APPLIES.get(o.name, lambda r: True)(res)] + _members(res)
+
+
+def catalogue() -> list[dict]:
+    """Every outcome and family, as records (``sim outcomes``)."""
+    return [o.record() for o in (*OUTCOMES, *FAMILIES)]
+
+
+def lookup(name: str, res: RunResult) -> Outcome:
+    """The outcome called ``name`` in ``res``; a clear error naming the choices otherwise."""
+    found = {o.name: o for o in outcomes_for(res)}
+    if name in found:
+        return found[name]
+    near = difflib.get_close_matches(name, list(found), n=1)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise InputError(Problem(f"unknown outcome '{name}' for {res.scenario.name}{hint} "
+                             "(sim outcomes lists them)", path="--metric"))
+
+
+def kind_of(name: str) -> Outcome:
+    """The registry entry (or family) a name belongs to, without a run."""
+    for o in OUTCOMES:
+        if o.name == name:
+            return o
+    for fam in FAMILIES:
+        if name.startswith(fam.name.split(".")[0] + "."):
+            return replace(fam, name=name, key=name.split(".", 1)[1])
+    known = [o.name for o in (*OUTCOMES, *FAMILIES)]
+    raise InputError(Problem(f"unknown outcome '{name}'; outcomes are {', '.join(known)}",
+                             path="--metric"))
+
+
+def evaluate(res: RunResult, thresholds: Thresholds | None = None) -> dict[str, np.ndarray]:
+    """Every outcome of ``res`` per draw, by name."""
+    return {o.name: o.values(res, thresholds) for o in outcomes_for(res)}
