@@ -1,12 +1,19 @@
-"""Where sweep points run: in this process, in local processes, or on a Dask cluster.
+"""Where experiments run: in this process, in local processes, or on a Dask cluster.
 
 Every executor maps a picklable top-level function over tasks and yields
 ``(index, result)`` as each finishes. The model does not know which one runs
-it; each point carries its own seed, so results do not depend on the choice.
+it; each task carries its own seed, so results do not depend on the choice.
+
+In a worker, BLAS runs on one thread (the workers are the parallelism; two
+workers each spinning two BLAS threads on two cores only contend), and a local
+worker process exits on its own once its parent has died.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -14,12 +21,45 @@ from typing import Any
 from simcore.errors import InputError, Problem, RunError
 
 
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)   # the parent is gone: nobody will read our results
+
+
+def _start_worker(parent: int) -> None:
+    """Process-pool initializer: one BLAS thread, and exit when the parent dies."""
+    pin_blas()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def pin_blas() -> None:
+    """Limit BLAS and OpenMP thread pools in this process to one thread."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+class _Pinned:
+    """``fn`` run with BLAS on one thread (for Dask workers, which we do not start)."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self, task: Any) -> Any:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            return self.fn(task)
+
+
 class InProcess:
     name = "in-process"
 
     def imap(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, Any]]:
+        pinned = _Pinned(fn)   # the model's matrices are small: extra BLAS threads only spin
         for i, task in enumerate(tasks):
-            yield i, fn(task)
+            yield i, pinned(task)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -30,7 +70,8 @@ class Processes:
 
     def __init__(self, workers: int):
         self.name = f"{workers} local processes"
-        self.pool = ProcessPoolExecutor(max_workers=workers)
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                        initargs=(os.getpid(),))
 
     def imap(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, Any]]:
         futures = {self.pool.submit(fn, t): i for i, t in enumerate(tasks)}
@@ -63,7 +104,7 @@ class DaskExecutor:
     def imap(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed as dask_completed
 
-        futures = self.client.map(fn, list(tasks), pure=False)
+        futures = self.client.map(_Pinned(fn), list(tasks), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         for fut in dask_completed(futures):
             yield index[fut.key], fut.result()
