@@ -202,3 +202,39 @@ def test_resource_and_correlation_facts_must_exist(write_yaml):
                              "fact": "dev_cycle_legacy_month"}]
     with pytest.raises(InputError, match="did you mean 'dev_cycle_legacy_months'"):
         load_scenario(write_yaml(data))
+
+
+def test_milestones_are_processes_in_the_simpy_log(write_yaml):
+    """Each milestone is a SimPy process: met at the later of its date and the close, lost
+    at a collapse; its log entry lands exactly there."""
+    sc = load_scenario(write_yaml(random_plan_scenario())).scenario
+    v = sample(collect(sc), UniformSource(7, 60), 0, 60)
+    plan = build_plan(sc, v)
+    battery = plan.milestones.index("battery")
+    seen = set()
+    for i in range(plan.draws):
+        _, log = simulate_draw(plan, i)
+        entries = [(t, what) for t, who, what in log if who == "battery"]
+        if plan.closed[i]:
+            when = max(plan.ms_at[i, battery], plan.deal_time[i])
+            assert entries == [(pytest.approx(when), "milestone met")]
+        else:
+            assert entries == [(pytest.approx(plan.deal_time[i]),
+                                "milestone lost: the deal collapsed")]
+        software = [t for t, who, what in log if who == "software"]
+        assert software == [pytest.approx(max(plan.ms_at[i, 1], 0.0))]
+        seen.add(bool(plan.closed[i]))
+    assert seen == {True, False}
+
+
+def test_a_need_for_a_deal_the_scenario_lacks_is_never_met(write_yaml):
+    milestones = {"cells": {"at": q("2025-06", "date"), "requires_deal": True}}
+    data = plan_scenario({"a": ("2025-04", {"needs": {"engineering": ["cells"]}})},
+                         milestones=milestones)
+    sc = load_scenario(write_yaml(data)).scenario
+    v = sample(collect(sc), UniformSource(1, 3), 0, 3)
+    plan = build_plan(sc, v)
+    fast, ref = run_fast(plan), run_simpy(plan)
+    assert np.isinf(ref.launch).all() and not ref.cancelled.any()
+    for field in ("launch", "stop", "cancelled", "begin", "need_wait"):
+        np.testing.assert_array_equal(getattr(fast, field), getattr(ref, field), field)

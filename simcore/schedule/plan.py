@@ -10,7 +10,7 @@ Times are months from the timeline's start (negative before it).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,10 @@ class Plan:
     factor: np.ndarray          # (n,) phase-duration factor once the deal has closed
     target: np.ndarray          # (k,) announced start of production
     planned: np.ndarray         # (n, k, 4) phase durations the announced target implies
+    milestones: list[str] = field(default_factory=list)   # named milestones, then the deal
+    ms_at: np.ndarray | None = None     # (n, M) date each milestone is available by
+    ms_deal: np.ndarray | None = None   # (M,) the milestone needs the deal to close
+    needs: list[list[list[int]]] = field(default_factory=list)  # [k][4] milestone indices
 
     @property
     def draws(self) -> int:
@@ -61,8 +65,13 @@ def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
     fallback = np.zeros((n, k))
     uses = np.full((k, NPH), -1)
     target = np.array([month_index(sc.start, sc.programmes[p].target) for p in names], float)
-    milestones = {m: _milestone(sc, v, m, closed, deal_time) for m in sc.milestones}
-    milestones[DEAL] = (np.where(closed, deal_time, np.inf), ~closed & np.isfinite(deal_time))
+    ms_names = [*sc.milestones, DEAL]
+    ms_at = np.stack([v[f"milestones.{m}.at"] for m in sc.milestones] + [deal_time], axis=1)
+    ms_deal = np.array([sc.milestones[m].requires_deal for m in sc.milestones] + [True])
+    milestones = {m: milestone_gate(ms_at[:, c], bool(ms_deal[c]), closed, deal_time)
+                  for c, m in enumerate(ms_names)}
+    need_index = [[[ms_names.index(m) for m in sc.programmes[name].schedule.needs.get(ph, [])]
+              for ph in PHASES] for name in names]
     for j, name in enumerate(names):
         prog, pre = sc.programmes[name], f"programmes.{name}."
         sched = prog.schedule
@@ -87,7 +96,7 @@ def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
     planned = np.maximum(target[None, :] - start, 0.0)[:, :, None] * shares[:, None, :]
     return Plan(names, start, duration, risk, gate, fails, fallback, cancel, uses,
                 [sc.resources[r].capacity for r in resources], resources, closed, deal_time,
-                factor, target, planned)
+                factor, target, planned, ms_names, ms_at, ms_deal, need_index)
 
 
 def _shares(sc: Scenario, v, n: int) -> np.ndarray:
@@ -105,12 +114,16 @@ def _deal(sc: Scenario, v, n: int):
     return closed, v["deal.close"].astype(float), factor
 
 
-def _milestone(sc: Scenario, v, name: str, closed, deal_time):
-    """(time available, fails) of a milestone; a deal milestone fails if the deal collapses."""
-    m = sc.milestones[name]
-    at = v[f"milestones.{name}.at"]
-    if not m.requires_deal:
+def milestone_gate(at: np.ndarray, requires_deal: bool, closed: np.ndarray,
+                   deal_time: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(time available, fails) of a milestone per draw, in closed form (the fast engine's
+    view; the SimPy model runs each milestone as a process instead).
+
+    A milestone that needs the deal is available at the later of its date and the close,
+    fails at a collapse, and is never available when there is no deal (``inf``).
+    """
+    if not requires_deal:
         return at, np.zeros(len(at), dtype=bool)
-    if sc.deal is None:
-        return np.full(len(at), np.inf), np.zeros(len(at), dtype=bool)
-    return np.where(closed, np.maximum(at, deal_time), np.inf), ~closed
+    no_deal = ~np.isfinite(deal_time)
+    when = np.where(closed, np.maximum(at, deal_time), np.inf)
+    return when, ~closed & ~no_deal
