@@ -9,12 +9,6 @@ from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
-from simcore.analysis.compare import compare, comparison_csv, comparison_dict
-from simcore.experiments.executors import make_executor
-from simcore.experiments.runner import RunSettings
-from simcore.outputs import plots
-from simcore.outputs.files import atomic_folder, check_target, write_json
-from simcore.scenario.loader import load_scenario
 
 
 @guarded
@@ -38,6 +32,13 @@ def compare_cmd(
                                          "Dask scheduler, e.g. tcp://127.0.0.1:8786"),
 ) -> None:
     """Run every option on the same draws; paired differences, P(beats baseline), regret."""
+    from simcore.analysis.compare import compare, comparison_csv, comparison_dict
+    from simcore.experiments.executors import make_executor
+    from simcore.experiments.runner import RunSettings
+    from simcore.outputs import plots
+    from simcore.outputs.files import atomic_folder, check_target, write_json
+    from simcore.scenario.loader import load_scenario
+
     loaded = [load_scenario(p) for p in scenarios]
     if out_dir is not None:
         check_target(out_dir, force)

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from cli.common import guarded, out, print_json
 from simcore.errors import InputError, Problem
-from simcore.provenance.facts import fact_record, load_facts
 
 
 @guarded
@@ -21,6 +20,8 @@ def facts(
                                       "project's)"),
 ) -> None:
     """List the facts extracted from the source articles, with their locators."""
+    from simcore.provenance.facts import fact_record, load_facts
+
     registry = load_facts(seeds)
     rows = list(registry.values())
     if source is not None:

@@ -10,11 +10,7 @@ import typer
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
 from cli.report import print_summary
-from simcore.api import simulate
-from simcore.experiments.runner import DEFAULT_CHUNK, RunSettings
-from simcore.outputs import plots
-from simcore.outputs.files import check_target, write_run
-from simcore.scenario.loader import load_scenario
+from simcore.experiments import DEFAULT_CHUNK
 
 
 class SamplerChoice(StrEnum):
@@ -49,6 +45,12 @@ def run(
                                         "vectorised, or SimPy (the reference; slower)"),
 ) -> None:
     """Run one scenario and summarise cash, free cash flow and launches."""
+    from simcore.api import simulate
+    from simcore.experiments.runner import RunSettings
+    from simcore.outputs import plots
+    from simcore.outputs.files import check_target, write_run
+    from simcore.scenario.loader import load_scenario
+
     loaded = load_scenario(scenario)
     if out_dir is not None:
         check_target(out_dir, force)

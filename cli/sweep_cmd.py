@@ -7,22 +7,12 @@ import io
 import shutil
 from pathlib import Path
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
-from simcore.analysis.sensitivity import breakeven, sobol, tornado
-from simcore.analysis.sweep import run_sweep
 from simcore.errors import InputError, Problem
-from simcore.experiments.executors import make_executor
-from simcore.experiments.runner import RunSettings
-from simcore.outputs import plots
-from simcore.outputs.files import check_target, write_json
-from simcore.scenario.loader import load_scenario
-from simcore.scenario.overrides import parse_assignment, parse_values
-from simcore.scenario.quantity import Quantity
 
 
 @guarded
@@ -56,6 +46,14 @@ def sweep(
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Sweep inputs on common random numbers and rank what moves the answer."""
+    from simcore.analysis.sensitivity import breakeven, sobol, tornado
+    from simcore.analysis.sweep import run_sweep
+    from simcore.experiments.executors import make_executor
+    from simcore.experiments.runner import RunSettings
+    from simcore.outputs.files import check_target
+    from simcore.scenario.loader import load_scenario
+    from simcore.scenario.overrides import parse_assignment
+
     loaded = load_scenario(scenario)
     params = [parse_assignment(p) for p in param]
     if not (params or tornado_ or breakeven_path or sobol_n):
@@ -106,6 +104,11 @@ def _tick(bar, done: int, total: int) -> None:
 
 
 def _range(loaded, path: str, text: str | None) -> tuple[float, float]:
+    import numpy as np
+
+    from simcore.scenario.overrides import parse_values
+    from simcore.scenario.quantity import Quantity
+
     if text is not None:
         vals = parse_values(text.replace(":", ","), "--range")
         if len(vals) != 2 or not all(isinstance(v, float) for v in vals) or vals[0] >= vals[1]:
@@ -203,6 +206,9 @@ def sweep_csv(data: dict) -> str:
 
 
 def _write(folder: Path, data: dict, quiet: bool) -> None:
+    from simcore.outputs import plots
+    from simcore.outputs.files import write_json
+
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / ".sweep.json.tmp"
     write_json(tmp, data)

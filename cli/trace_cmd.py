@@ -8,8 +8,6 @@ import typer
 from rich.table import Table
 
 from cli.common import guarded, out, print_json
-from simcore.provenance.trace import trace_records
-from simcore.scenario.loader import load_scenario
 
 
 @guarded
@@ -18,6 +16,9 @@ def trace(
     json_out: bool = typer.Option(False, "--json", help="print a JSON list of records"),
 ) -> None:
     """Show each input after 'extends' is resolved: value or distribution, and its source."""
+    from simcore.provenance.trace import trace_records
+    from simcore.scenario.loader import load_scenario
+
     loaded = load_scenario(scenario)
     records = trace_records(loaded)
     if json_out:

@@ -8,12 +8,13 @@ import typer
 
 from cli.common import EXIT_BAD_INPUT, err, guarded, out
 from simcore.errors import InputError
-from simcore.scenario.loader import load_scenario
 
 
 @guarded
 def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")) -> None:
     """Validate scenario files (extends resolved, facts checked); one line per problem."""
+    from simcore.scenario.loader import load_scenario
+
     bad = 0
     for file in files:
         try:

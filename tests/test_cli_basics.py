@@ -232,3 +232,25 @@ def test_extends_validates(tmp_path: Path):
     result = invoke("validate", str(option))
     assert result.exit_code == 0, result.output
     assert "option: An option with a flat burn" in fold(result.output)
+
+
+def test_cli_import_leaves_heavy_packages_alone():
+    """Start-up: importing the CLI (what every command pays) loads no scipy, matplotlib,
+    dask or pandas; scipy comes only once a distribution is evaluated."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cli.app, simcore.scenario.loader; "
+            "print(' '.join(m for m in ('scipy', 'matplotlib', 'dask', 'pandas', "
+            "'distributed') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=ROOT, check=True)
+    assert r.stdout.strip() == ""
+
+
+def test_z95_is_scipys_normal_quantile():
+    from scipy import stats
+
+    from simcore.uncertainties.distributions import Z95
+
+    assert Z95 == float(stats.norm.ppf(0.95))

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from simcore.cash.model import CashPaths, simulate_cash
 from simcore.errors import InputError, Problem
+from simcore.experiments import DEFAULT_CHUNK
 from simcore.outcomes.registry import Thresholds, evaluate, first_for_good
 from simcore.scenario.model import Scenario
 from simcore.schedule.batch import schedule_batch
@@ -33,8 +34,6 @@ from simcore.uncertainties.sampling import (
     replicate_bounds,
     sample,
 )
-
-DEFAULT_CHUNK = 8192
 
 
 class RunSettings(BaseModel):

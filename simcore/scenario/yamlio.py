@@ -83,15 +83,15 @@ def load_yaml(file: Path, *, what: str = "file") -> Document:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise InputError(Problem(f"empty {what}; expected a YAML mapping", file))
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        raise InputError(_syntax_problem(file, text, exc)) from None
-    except yaml.YAMLError as exc:
-        raise InputError(Problem(f"YAML error: {exc}", file)) from None
-    finally:
-        loader.dispose()
+        node = _compose(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:   # compose again in Python, whose messages we report
+        try:
+            node = _compose(text, yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            raise InputError(_syntax_problem(file, text, exc)) from None
+        except yaml.YAMLError as exc:
+            raise InputError(Problem(f"YAML error: {exc}", file)) from None
     if node is None:
         raise InputError(Problem(f"empty {what}; expected a YAML mapping", file))
     if not isinstance(node, yaml.MappingNode):
@@ -103,6 +103,15 @@ def load_yaml(file: Path, *, what: str = "file") -> Document:
     builder = _Builder(file)
     data = builder.build(node, (), 0)
     return Document(file, data, builder.lines)
+
+
+def _compose(text: str, loader_class: type) -> yaml.Node | None:
+    """The document's node tree (no construction: nothing is built from tags)."""
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _syntax_problem(file: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:

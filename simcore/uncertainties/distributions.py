@@ -4,18 +4,27 @@ Every distribution exposes ``ppf(u)``: a vectorised map from uniforms in
 [0, 1) to values. Samplers draw uniforms (plain Monte Carlo, Latin hypercube,
 correlated through a copula) and push them through ``ppf``, so every design
 shares one path, and common random numbers come from reusing uniforms.
+
+scipy is imported, and a PERT's tables are built, only when a distribution is
+first evaluated: loading and validating a scenario never pays for them.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
-from scipy import stats
 
-Z95 = float(stats.norm.ppf(0.95))
+Z95 = 1.6448536269514722   # scipy.stats.norm.ppf(0.95), checked in the tests
+
+
+def _stats():
+    from scipy import stats
+
+    return stats
 
 
 class Dist(ABC):
@@ -57,15 +66,22 @@ class Fixed(Dist):
 
 @dataclass(frozen=True)
 class ScipyDist(Dist):
-    """A continuous distribution backed by a frozen scipy.stats object."""
+    """A continuous distribution backed by a frozen scipy.stats object, made on first use
+    from its scipy name and arguments."""
 
     family: str
-    dist: object
+    scipy_name: str
+    args: tuple[float, ...]
+    kwargs: tuple[tuple[str, float], ...]
     text: str
 
     @property
     def kind(self) -> str:  # type: ignore[override]
         return self.family
+
+    @cached_property
+    def dist(self) -> Any:
+        return getattr(_stats(), self.scipy_name)(*self.args, **dict(self.kwargs))
 
     def ppf(self, u):
         return self.dist.ppf(u)
@@ -78,13 +94,13 @@ class ScipyDist(Dist):
 
 
 def uniform(low: float, high: float) -> ScipyDist:
-    return ScipyDist("uniform", stats.uniform(loc=low, scale=high - low),
+    return ScipyDist("uniform", "uniform", (), (("loc", low), ("scale", high - low)),
                      f"uniform [{low:g}, {high:g}]")
 
 
 def triangular(low: float, mode: float, high: float) -> ScipyDist:
     c = (mode - low) / (high - low)
-    return ScipyDist("triangular", stats.triang(c, loc=low, scale=high - low),
+    return ScipyDist("triangular", "triang", (c,), (("loc", low), ("scale", high - low)),
                      f"triangular {low:g} / {mode:g} / {high:g}")
 
 
@@ -93,38 +109,52 @@ class Tabulated(ScipyDist):
     """A continuous distribution whose inverse CDF is interpolated from a dense table.
 
     scipy's beta ``ppf`` costs about 2 microseconds a value. Instead the CDF is
-    tabulated once on a grid of values that is dense at both ends of the range
-    (``x = low + span (1 - cos(pi t)) / 2``) and inverted by linear interpolation:
-    the error stays below 1e-6 of the range even in the tails (checked in the tests).
+    tabulated once, on first use, on a grid of values that is dense at both ends of
+    the range (``x = low + span (1 - cos(pi t)) / 2``) and inverted by linear
+    interpolation: the error stays below 1e-6 of the range even in the tails (checked
+    in the tests).
     """
 
-    table: tuple[np.ndarray, np.ndarray] | None = None
-    uniform: np.ndarray | None = None
+    @cached_property
+    def table(self) -> tuple[np.ndarray, np.ndarray]:
+        low, span = dict(self.kwargs)["loc"], dict(self.kwargs)["scale"]
+        x = low + span * _grid()
+        cdf = np.maximum.accumulate(self.dist.cdf(x))
+        cdf[0], cdf[-1] = 0.0, 1.0
+        return cdf, x
+
+    @cached_property
+    def uniform(self) -> np.ndarray:
+        cdf, x = self.table
+        return np.interp(np.linspace(0.0, 1.0, 65537), cdf, x)
 
     def ppf(self, u):
-        if self.table is None:
-            return self.dist.ppf(u)
         cdf, x = self.table
         given = np.asarray(u, dtype=float)
-        if self.uniform is None or given.ndim == 0:
+        if given.ndim == 0:
             return np.interp(given, cdf, x)
         u = given.ravel()
         # The body: a table uniform in u, read without a search. The tails, where the
         # inverse CDF is steep, go through the dense table.
-        k = len(self.uniform) - 1
+        table = self.uniform
+        k = len(table) - 1
         pos = u * k
         i = np.minimum(pos.astype(np.int64), k - 1)
-        lo = self.uniform[i]
-        out = lo + (pos - i) * (self.uniform[i + 1] - lo)
+        lo = table[i]
+        out = lo + (pos - i) * (table[i + 1] - lo)
         tails = (u < TAIL) | (u > 1 - TAIL)
         if tails.any():
             out[tails] = np.interp(u[tails], cdf, x)
         return out.reshape(given.shape)
 
 
-_GRID = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 32769))) / 2.0
-_U = np.linspace(0.0, 1.0, 65537)
 TAIL = 0.01
+
+
+@lru_cache(maxsize=1)
+def _grid() -> np.ndarray:
+    """Points in [0, 1] dense at both ends, where a beta's inverse CDF is steep."""
+    return (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 32769))) / 2.0
 
 
 @lru_cache(maxsize=4096)
@@ -133,21 +163,18 @@ def pert(low: float, mode: float, high: float, lamb: float = 4.0) -> Tabulated:
     span = high - low
     a = 1.0 + lamb * (mode - low) / span
     b = 1.0 + lamb * (high - mode) / span
-    frozen = stats.beta(a, b, loc=low, scale=span)
-    x = low + span * _GRID
-    cdf = np.maximum.accumulate(frozen.cdf(x))
-    cdf[0], cdf[-1] = 0.0, 1.0
-    return Tabulated("pert", frozen, f"PERT {low:g} / {mode:g} / {high:g}", (cdf, x),
-                     np.interp(_U, cdf, x))
+    return Tabulated("pert", "beta", (a, b), (("loc", low), ("scale", span)),
+                     f"PERT {low:g} / {mode:g} / {high:g}")
 
 
 def normal(mean: float, sd: float) -> ScipyDist:
-    return ScipyDist("normal", stats.norm(loc=mean, scale=sd), f"normal mean {mean:g} sd {sd:g}")
+    return ScipyDist("normal", "norm", (), (("loc", mean), ("scale", sd)),
+                     f"normal mean {mean:g} sd {sd:g}")
 
 
 def lognormal(mu: float, sigma: float) -> ScipyDist:
     """Lognormal whose log has mean ``mu`` and standard deviation ``sigma``."""
-    return ScipyDist("lognormal", stats.lognorm(s=sigma, scale=float(np.exp(mu))),
+    return ScipyDist("lognormal", "lognorm", (), (("s", sigma), ("scale", float(np.exp(mu)))),
                      f"lognormal median {np.exp(mu):g} sigma {sigma:g}")
 
 
@@ -159,7 +186,8 @@ def ci90(low: float, high: float, shape: str) -> ScipyDist:
         d = lognormal(float(mu), float(sigma))
     else:
         d = normal((low + high) / 2, (high - low) / (2 * Z95))
-    return ScipyDist("ci90", d.dist, f"90% in [{low:g}, {high:g}] ({shape})")
+    return ScipyDist("ci90", d.scipy_name, d.args, d.kwargs,
+                     f"90% in [{low:g}, {high:g}] ({shape})")
 
 
 @dataclass(frozen=True)

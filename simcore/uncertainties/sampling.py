@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from simcore.uncertainties.inputs import Input
 
@@ -128,6 +127,8 @@ def correlate(u: dict[str, np.ndarray], names: list[str], rho: np.ndarray
     involved = [k for k in range(len(names)) if np.any(rho[k] != np.eye(len(names))[k])]
     if not involved:
         return u
+    from scipy import stats
+
     sub = rho[np.ix_(involved, involved)]
     chol = np.linalg.cholesky(2 * np.sin(np.pi * sub / 6))
     z = stats.norm.ppf(np.stack([u[names[k]] for k in involved], axis=1))
@@ -140,4 +141,6 @@ def correlate(u: dict[str, np.ndarray], names: list[str], rho: np.ndarray
 
 def achieved_spearman(values: dict[str, np.ndarray], a: str, b: str) -> float:
     """The Spearman rank correlation between two sampled inputs."""
+    from scipy import stats
+
     return float(stats.spearmanr(values[a], values[b]).statistic)
