@@ -32,11 +32,10 @@ def compare_cmd(
                                          "Dask scheduler, e.g. tcp://127.0.0.1:8786"),
 ) -> None:
     """Run every option on the same draws; paired differences, P(beats baseline), regret."""
-    from simcore.analysis.compare import compare, comparison_csv, comparison_dict
+    from simcore.analysis.compare import compare, comparison_dict
     from simcore.experiments.executors import make_executor
     from simcore.experiments.runner import RunSettings
-    from simcore.outputs import plots
-    from simcore.outputs.files import atomic_folder, check_target, write_json
+    from simcore.outputs.folders import check_target
     from simcore.scenario.loader import load_scenario
 
     loaded = [load_scenario(p) for p in scenarios]
@@ -55,18 +54,28 @@ def compare_cmd(
     elif not quiet:
         print_table(data)
     if out_dir is not None:
-        with atomic_folder(out_dir, force) as tmp:
-            write_json(tmp / "compare.json", data)
-            (tmp / "compare.csv").write_text(comparison_csv(data), encoding="utf-8")
-            if plots.available():
-                plots.compare_fans(result.summaries, tmp / "compare_cash.png")
-                if any("launches" in s for s in result.summaries.values()):
-                    plots.compare_launches(result.summaries, tmp / "compare_launches.png")
-            elif not json_out:
-                err.print("note: charts skipped: install the plot extra (pip install -e "
-                          "'.[plot]')")
-        if not json_out:
-            out.print(f"wrote compare.json, compare.csv and charts to {out_dir}", markup=False)
+        _write(out_dir, force, data, result.summaries, json_out)
+
+
+def _write(out_dir: Path, force: bool, data: dict, summaries: dict, json_out: bool) -> None:
+    """compare.json, compare.csv and the charts, into ``out_dir`` atomically."""
+    from simcore.analysis.compare import comparison_csv
+    from simcore.outputs import plots
+    from simcore.outputs.files import write_json
+    from simcore.outputs.folders import atomic_folder
+
+    with atomic_folder(out_dir, force, "sim compare") as tmp:
+        write_json(tmp / "compare.json", data)
+        (tmp / "compare.csv").write_text(comparison_csv(data), encoding="utf-8")
+        if plots.available():
+            plots.compare_fans(summaries, tmp / "compare_cash.png")
+            if any("launches" in s for s in summaries.values()):
+                plots.compare_launches(summaries, tmp / "compare_launches.png")
+        elif not json_out:
+            err.print("note: charts skipped: install the plot extra (pip install -e "
+                      "'.[plot]')")
+    if not json_out:
+        out.print(f"wrote compare.json, compare.csv and charts to {out_dir}", markup=False)
 
 
 def _shown(data: dict) -> list[str]:

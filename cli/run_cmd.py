@@ -47,8 +47,7 @@ def run(
     """Run one scenario and summarise cash, free cash flow and launches."""
     from simcore.api import simulate
     from simcore.experiments.runner import RunSettings
-    from simcore.outputs import plots
-    from simcore.outputs.files import check_target, write_run
+    from simcore.outputs.folders import check_target
     from simcore.scenario.loader import load_scenario
 
     loaded = load_scenario(scenario)
@@ -64,14 +63,22 @@ def run(
     elif not quiet:
         print_summary(sim.summary)
     if out_dir is not None:
-        extra = {}
-        if plots.available():
-            extra["fan_chart.png"] = lambda p: plots.fan_chart(sim.summary, p)
-            if sim.summary.get("launches"):
-                extra["gantt.png"] = lambda p: plots.gantt(sim.summary, p)
-        elif not json_out:
-            err.print("note: fan_chart.png and gantt.png skipped: install the plot extra "
-                      "(pip install -e '.[plot]')")
-        names = write_run(out_dir, sim.result, sim.summary, force, extra)
-        if not json_out:
-            out.print(f"wrote {', '.join(names)} to {out_dir}", markup=False)
+        _write(out_dir, sim, force, json_out)
+
+
+def _write(out_dir: Path, sim, force: bool, json_out: bool) -> None:
+    """The run's files and charts, into ``out_dir`` atomically."""
+    from simcore.outputs import plots
+    from simcore.outputs.files import write_run
+
+    extra = {}
+    if plots.available():
+        extra["fan_chart.png"] = lambda p: plots.fan_chart(sim.summary, p)
+        if sim.summary.get("launches"):
+            extra["gantt.png"] = lambda p: plots.gantt(sim.summary, p)
+    elif not json_out:
+        err.print("note: fan_chart.png and gantt.png skipped: install the plot extra "
+                  "(pip install -e '.[plot]')")
+    names = write_run(out_dir, sim.result, sim.summary, force, extra)
+    if not json_out:
+        out.print(f"wrote {', '.join(names)} to {out_dir}", markup=False)

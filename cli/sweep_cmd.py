@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import typer
@@ -46,11 +45,9 @@ def sweep(
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Sweep inputs on common random numbers and rank what moves the answer."""
-    from simcore.analysis.sensitivity import breakeven, sobol, tornado
-    from simcore.analysis.sweep import run_sweep
     from simcore.experiments.executors import make_executor
     from simcore.experiments.runner import RunSettings
-    from simcore.outputs.files import check_target
+    from simcore.outputs.folders import check_target, is_sim_folder, remove_sim_folder
     from simcore.scenario.loader import load_scenario
     from simcore.scenario.overrides import parse_assignment
 
@@ -59,43 +56,66 @@ def sweep(
     if not (params or tornado_ or breakeven_path or sobol_n):
         raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
                                  "--sobol", path="sim sweep"))
+    if out_dir is not None and resume and out_dir.is_dir() and any(out_dir.iterdir()) \
+            and not is_sim_folder(out_dir):
+        raise InputError(Problem("--resume refused: this folder was not written by sim",
+                                 out_dir))
     if out_dir is not None and not resume:
         check_target(out_dir, force)
-        if force and out_dir.exists():
-            shutil.rmtree(out_dir)
+        if force and out_dir.exists() and any(out_dir.iterdir()):
+            remove_sim_folder(out_dir)
     settings = RunSettings(draws=draws, seed=seed)
     data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed}
     executor = make_executor(workers, scheduler)
     try:
-        if params:
-            with LazyProgress(1, "points", quiet or json_out) as bar:
-                res = run_sweep(loaded, params, settings, executor, out_dir, resume,
-                                progress=lambda d, t: _tick(bar, d, t))
-            data.update(res.to_dict())
-            data["skipped"] = res.skipped
-        if tornado_:
-            with LazyProgress(1, "tornado", quiet or json_out) as bar:
-                data["tornado"] = tornado(loaded, settings, metric, executor,
-                                          progress=lambda d, t: _tick(bar, d, t))
-            data["tornado_metric"] = metric
+        _executed(data, loaded, params, settings, executor, out_dir, resume, tornado_, metric,
+                  quiet or json_out)
     finally:
         executor.close()
-    if breakeven_path:
-        if versus is None:
-            raise InputError(Problem("--breakeven needs --versus BASELINE_FILE",
-                                     path="--versus"))
-        lo, hi = _range(loaded, breakeven_path, value_range)
-        data["breakeven"] = breakeven(loaded, breakeven_path, lo, hi,
-                                      load_scenario(versus).scenario, settings, metric)
-    if sobol_n:
-        data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
-                              ["min_cash", "ending_cash", "fcf_positive_month"])
+    _analysed(data, loaded, settings, metric, breakeven_path, versus, value_range, sobol_n)
     if json_out:
         print_json(data)
     elif not quiet:
         _print(data)
     if out_dir is not None:
         _write(out_dir, data, json_out)
+
+
+def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
+              versus: Path | None, value_range: str | None, sobol_n: int | None) -> None:
+    """Break-even and Sobol indices (in this process), into ``data``."""
+    from simcore.analysis.sensitivity import breakeven, sobol
+    from simcore.scenario.loader import load_scenario
+
+    if path:
+        if versus is None:
+            raise InputError(Problem("--breakeven needs --versus BASELINE_FILE",
+                                     path="--versus"))
+        lo, hi = _range(loaded, path, value_range)
+        data["breakeven"] = breakeven(loaded, path, lo, hi, load_scenario(versus).scenario,
+                                      settings, metric)
+    if sobol_n:
+        data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
+                              ["min_cash", "ending_cash", "fcf_positive_month"])
+
+
+def _executed(data: dict, loaded, params, settings, executor, out_dir: Path | None,
+              resume: bool, tornado_: bool, metric: str, quiet: bool) -> None:
+    """The grid and the tornado, through the executor, into ``data``."""
+    from simcore.analysis.sensitivity import tornado
+    from simcore.analysis.sweep import run_sweep
+
+    if params:
+        with LazyProgress(1, "points", quiet) as bar:
+            res = run_sweep(loaded, params, settings, executor, out_dir, resume,
+                            progress=lambda d, t: _tick(bar, d, t))
+        data.update(res.to_dict())
+        data["skipped"] = res.skipped
+    if tornado_:
+        with LazyProgress(1, "tornado", quiet) as bar:
+            data["tornado"] = tornado(loaded, settings, metric, executor,
+                                      progress=lambda d, t: _tick(bar, d, t))
+        data["tornado_metric"] = metric
 
 
 def _tick(bar, done: int, total: int) -> None:
@@ -208,8 +228,10 @@ def sweep_csv(data: dict) -> str:
 def _write(folder: Path, data: dict, quiet: bool) -> None:
     from simcore.outputs import plots
     from simcore.outputs.files import write_json
+    from simcore.outputs.folders import write_marker
 
     folder.mkdir(parents=True, exist_ok=True)
+    write_marker(folder, "sim sweep")
     tmp = folder / ".sweep.json.tmp"
     write_json(tmp, data)
     tmp.replace(folder / "sweep.json")

@@ -23,6 +23,7 @@ from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments, scenario_digest
 from simcore.outcomes import stats
 from simcore.outcomes.registry import Thresholds, lookup, outcomes_for
+from simcore.outputs.folders import write_marker
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, with_overrides
@@ -108,6 +109,7 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
     folder = Path(out_dir) / "points" if out_dir is not None else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
+        write_marker(folder.parent, "sim sweep")
         for i, p in enumerate(points):
             f = folder / f"{point_key(p)}.json"
             if resume and f.exists():

@@ -1,61 +1,21 @@
-"""Write a run's files into an output folder, atomically.
-
-Everything is written into a temporary folder beside the target and renamed
-into place at the end, so an interrupted run leaves no half-written file. An
-existing folder is replaced only with ``force``.
-"""
+"""Write a run's files into an output folder, atomically (see :mod:`.folders`)."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from simcore.analysis.summary import FAN
-from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult
 from simcore.outcomes.registry import Thresholds, evaluate
+from simcore.outputs.folders import atomic_folder
 
 Writer = Callable[[Path], None]
-
-
-def check_target(folder: Path, force: bool) -> None:
-    """Refuse an existing output folder unless ``force``; refuse a file in its place."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(Problem("--out names a file; expected a folder", folder))
-    if folder.exists() and not force and any(folder.iterdir()):
-        raise InputError(Problem("output folder exists and is not empty; pass --force to "
-                                 "replace it", folder))
-
-
-@contextlib.contextmanager
-def atomic_folder(folder: Path, force: bool) -> Iterator[Path]:
-    """A temporary folder that replaces ``folder`` when the block ends without error."""
-    folder = Path(folder)
-    check_target(folder, force)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        yield tmp
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            folder.rename(old)
-            tmp.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def write_json(path: Path, data: object) -> None:
@@ -107,7 +67,7 @@ def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
     ``extra`` maps a file name to a function writing it at a given path.
     Returns the names written.
     """
-    with atomic_folder(folder, force) as tmp:
+    with atomic_folder(folder, force, "sim run") as tmp:
         write_json(tmp / "summary.json", summary)
         (tmp / "cash_percentiles.csv").write_text(percentiles_csv(summary), encoding="utf-8")
         np.savez_compressed(tmp / "draws.npz", **draws_arrays(res))

@@ -32,7 +32,27 @@ class Timeline:
     risk: np.ndarray          # (n, k, 4) risk delay suffered in the phase
 
 
+def _requests(plan: Plan, phase: np.ndarray, ready: np.ndarray, active: np.ndarray,
+              out: Timeline) -> np.ndarray:
+    """When each active programme asks for its next phase (inf: not active, or its need
+    never comes). A need lost to the collapse cancels the programme (recorded in ``out``
+    and ``active``) or moves its gate to the fallback."""
+    ph = np.minimum(phase, NPH - 1)
+    gate = np.take_along_axis(plan.gate, ph[:, :, None], 2)[:, :, 0]
+    fails = np.take_along_axis(plan.fails, ph[:, :, None], 2)[:, :, 0] & active
+    cancel_now = fails & plan.cancel[None, :]
+    fallback = fails & ~plan.cancel[None, :]
+    gate = np.where(fallback, np.maximum(gate, plan.deal_time[:, None] + plan.fallback), gate)
+    if cancel_now.any():  # stops when it reaches the need, or at the collapse if later
+        stop = np.maximum(ready, plan.deal_time[:, None])
+        out.stop = np.where(cancel_now, stop, out.stop)
+        out.cancelled |= cancel_now
+        active &= ~cancel_now
+    return np.where(active, np.maximum(ready, gate), np.inf)
+
+
 def run_fast(plan: Plan) -> Timeline:
+    """The schedule of every draw at once (see the module docstring)."""
     n, k = plan.start.shape
     rows = np.arange(n)
     ready = plan.start.copy()
@@ -47,19 +67,7 @@ def run_fast(plan: Plan) -> Timeline:
                    *(np.zeros((n, k, NPH)) for _ in range(3)))
     out.need_wait[:] = 0.0
     while active.any():
-        ph = np.minimum(phase, NPH - 1)
-        gate = np.take_along_axis(plan.gate, ph[:, :, None], 2)[:, :, 0]
-        fails = np.take_along_axis(plan.fails, ph[:, :, None], 2)[:, :, 0] & active
-        cancel_now = fails & plan.cancel[None, :]
-        fallback = fails & ~plan.cancel[None, :]
-        gate = np.where(fallback, np.maximum(gate, plan.deal_time[:, None] + plan.fallback),
-                        gate)
-        if cancel_now.any():  # stops when it reaches the need, or at the collapse if later
-            stop = np.maximum(ready, plan.deal_time[:, None])
-            out.stop = np.where(cancel_now, stop, out.stop)
-            out.cancelled |= cancel_now
-            active &= ~cancel_now
-        request = np.where(active, np.maximum(ready, gate), np.inf)
+        request = _requests(plan, phase, ready, active, out)
         p = np.argmin(request, axis=1)
         live = np.isfinite(request[rows, p])
         if not live.any():

@@ -1,0 +1,92 @@
+"""Output folders: refused, replaced or created so that nothing sim did not write is lost.
+
+Every folder ``sim`` writes carries a marker, :data:`MARKER`, a small manifest
+naming the command and version that wrote it. ``--force`` replaces only a folder
+that holds one; any other existing, non-empty folder is refused (exit 2), so a
+mistyped ``--out`` can never delete a repository or a home folder. Run and
+compare folders are written into a temporary folder beside the target and
+renamed into place at the end, so an interrupted run leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from simcore import __version__
+from simcore.errors import InputError, Problem
+
+MARKER = "sim-manifest.json"
+
+
+def is_sim_folder(folder: Path) -> bool:
+    """Does ``folder`` hold the marker of a folder sim wrote?"""
+    marker = Path(folder) / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return False
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("written_by") == "sim"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def write_marker(folder: Path, command: str) -> None:
+    data = {"written_by": "sim", "command": command, "version": __version__}
+    (Path(folder) / MARKER).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def check_target(folder: Path, force: bool) -> None:
+    """Refuse, before any computing, an output folder that cannot or must not be written:
+    a file in its place or on its path, or an existing non-empty folder, unless ``force``
+    and sim wrote it."""
+    folder = Path(folder)
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            raise InputError(Problem(f"'{part}' is a file; --out must be a folder path",
+                                     folder))
+    if not folder.exists() or not any(folder.iterdir()):
+        return
+    if not force:
+        raise InputError(Problem("output folder exists and is not empty; pass --force to "
+                                 "replace it (only a folder sim wrote can be replaced)",
+                                 folder))
+    if not is_sim_folder(folder):
+        raise InputError(Problem(f"--force refused: this folder was not written by sim (no "
+                                 f"{MARKER}); nothing was changed. Choose a new folder, or "
+                                 "empty this one yourself", folder))
+
+
+def remove_sim_folder(folder: Path) -> None:
+    """Delete a folder sim wrote (checked again here, whatever the caller checked)."""
+    if not is_sim_folder(folder):
+        raise InputError(Problem(f"refusing to delete a folder without {MARKER}", folder))
+    shutil.rmtree(folder)
+
+
+@contextlib.contextmanager
+def atomic_folder(folder: Path, force: bool, command: str = "sim") -> Iterator[Path]:
+    """A temporary folder that replaces ``folder`` when the block ends without error."""
+    folder = Path(folder)
+    check_target(folder, force)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        yield tmp
+        write_marker(tmp, command)
+        if folder.exists():
+            check_target(folder, force)   # again: it may have changed during the run
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            old.rmdir()
+            folder.rename(old)
+            tmp.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
