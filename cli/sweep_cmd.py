@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -47,7 +48,6 @@ def sweep(
     """Sweep inputs on common random numbers and rank what moves the answer."""
     from simcore.experiments.executors import make_executor
     from simcore.experiments.runner import RunSettings
-    from simcore.outputs.folders import check_target, is_sim_folder, remove_sim_folder
     from simcore.scenario.loader import load_scenario
     from simcore.scenario.overrides import parse_assignment
 
@@ -56,29 +56,39 @@ def sweep(
     if not (params or tornado_ or breakeven_path or sobol_n):
         raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
                                  "--sobol", path="sim sweep"))
-    if out_dir is not None and resume and out_dir.is_dir() and any(out_dir.iterdir()) \
-            and not is_sim_folder(out_dir):
-        raise InputError(Problem("--resume refused: this folder was not written by sim",
-                                 out_dir))
-    if out_dir is not None and not resume:
-        check_target(out_dir, force)
-        if force and out_dir.exists() and any(out_dir.iterdir()):
-            remove_sim_folder(out_dir)
+    if out_dir is not None:
+        _prepare(out_dir, resume, force)
     settings = RunSettings(draws=draws, seed=seed)
     data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed}
     executor = make_executor(workers, scheduler)
-    try:
+    with contextlib.closing(executor):
         _executed(data, loaded, params, settings, executor, out_dir, resume, tornado_, metric,
                   quiet or json_out)
-    finally:
-        executor.close()
     _analysed(data, loaded, settings, metric, breakeven_path, versus, value_range, sobol_n)
+    _report(data, out_dir, json_out, quiet)
+
+
+def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> None:
     if json_out:
         print_json(data)
     elif not quiet:
         _print(data)
     if out_dir is not None:
         _write(out_dir, data, json_out)
+
+
+def _prepare(out_dir: Path, resume: bool, force: bool) -> None:
+    """Refuse an --out sim may not write; with --force, clear a folder sim wrote."""
+    from simcore.outputs.folders import check_target, is_sim_folder, remove_sim_folder
+
+    if resume:
+        if out_dir.is_dir() and any(out_dir.iterdir()) and not is_sim_folder(out_dir):
+            raise InputError(Problem("--resume refused: this folder was not written by sim",
+                                     out_dir))
+        return
+    check_target(out_dir, force)
+    if force and out_dir.exists() and any(out_dir.iterdir()):
+        remove_sim_folder(out_dir)
 
 
 def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
