@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simcore.analysis.summary import summarise
+from simcore.analysis.summary import outcome_values, summarise
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings
 from simcore.experiments.tasks import Experiment, map_experiments, run_experiment
-from simcore.outcomes.registry import Outcome, Thresholds, outcomes_for
+from simcore.outcomes.registry import Outcome, Thresholds
 from simcore.outcomes.stats import describe
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
@@ -73,11 +73,11 @@ def compare(items: list[Option], settings: RunSettings, baseline: str | None = N
     for item, task in zip(items, tasks, strict=True):
         res = results[task.scenario.name]
         file = str(item.file) if isinstance(item, Loaded) else None
+        found = outcome_values(res, t)
         summaries[res.scenario.name] = summarise(res, digest=task.digest, file=file,
-                                                 thresholds=t)
-        found = outcomes_for(res)
-        outcomes.update({o.name: o for o in found})
-        values[res.scenario.name] = {o.name: o.values(res, t) for o in found}
+                                                 thresholds=t, values=found)
+        outcomes.update({name: o for name, (o, _) in found.items()})
+        values[res.scenario.name] = {name: x for name, (_, x) in found.items()}
     return Comparison(names, base, results, summaries, values, outcomes)
 
 

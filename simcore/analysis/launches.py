@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simcore.outcomes.registry import on_time
 from simcore.scenario.model import Scenario
 from simcore.schedule.batch import TOL, driver_names
 from simcore.timeline import fractional_label, month_index
@@ -30,10 +31,9 @@ def summarise_launches(sc: Scenario, launch: dict[str, np.ndarray],
         q = {f"p{p}": fractional_label(start, float(np.quantile(filled, p / 100,
                                                                  method="inverted_cdf")))
              for p in (10, 50, 90)}
-        on_time = np.isfinite(x) & (np.floor(x + TOL) <= t)
         delay = np.where(np.isfinite(x), x - t, np.nan)
         rec = {"title": prog.title, "plant": prog.plant, "target": target, **q,
-               "p_on_time": round(float(on_time.mean()), 6),
+               "p_on_time": round(float(on_time(x, t).mean()), 6),
                "mean_delay_months": _r(np.nanmean(delay)) if np.isfinite(x).any() else None,
                "p_cancelled": round(float((~np.isfinite(x)).mean()), 6)}
         if name in drivers:

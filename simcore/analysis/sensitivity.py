@@ -19,8 +19,8 @@ import numpy as np
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments
-from simcore.outcomes.registry import Thresholds, lookup
-from simcore.outcomes.stats import point
+from simcore.outcomes.registry import lookup
+from simcore.outcomes.stats import run_value
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import with_overrides
@@ -29,10 +29,9 @@ from simcore.uncertainties.inputs import collect
 
 
 def metric_value(res: RunResult, metric: str) -> float:
-    """One number per run (:func:`simcore.outcomes.stats.point`): the mean of an amount or
-    a probability, the median month (index) of a month outcome."""
-    o = lookup(metric, res)
-    return point(o, o.values(res, Thresholds(res.settings.floor)))
+    """One number per run: the mean of an amount or a probability, the median month
+    (index) of a month outcome (:func:`simcore.outcomes.stats.run_value`)."""
+    return run_value(res, metric)
 
 
 def uncertain_inputs(sc: Scenario) -> list[str]:
@@ -106,18 +105,17 @@ def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenari
               max_iter: int = 40) -> dict:
     """The value of ``path`` in [lo, hi] where ``option`` stops beating ``baseline`` on
     ``metric`` (mean paired difference crosses zero), or ``value: None`` when none."""
-    t = Thresholds(settings.floor)
     base_res = run(baseline, settings)
     o = lookup(metric, base_res)
     if o.higher_is_better is None:
         raise InputError(Problem(f"'{metric}' has no better direction, so no option beats "
                                  "another on it; choose another outcome", path="--metric"))
     sign = 1.0 if o.higher_is_better else -1.0
-    base = o.values(base_res, t)
+    base = o.values(base_res)
 
     def edge(v: float) -> float:
         res = run(with_overrides(option, {path: v}), settings)
-        a = lookup(metric, res).values(res, t)
+        a = lookup(metric, res).values(res)
         with np.errstate(invalid="ignore"):
             d = np.where((a == base), 0.0, a - base)
         return float(sign * np.mean(d))
@@ -162,8 +160,7 @@ def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
     def func(x: np.ndarray) -> np.ndarray:
         s = settings.model_copy(update={"draws": x.shape[1], "pinned": {}})
         res = run(sc, s, uniforms={name: x[i] for i, name in enumerate(names)})
-        t = Thresholds(settings.floor)
-        per = [lookup(m, res).values(res, t) for m in metrics]
+        per = [lookup(m, res).values(res) for m in metrics]
         return np.stack([np.where(np.isfinite(v), v, horizon) for v in per])
 
     from scipy import stats

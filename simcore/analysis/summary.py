@@ -19,7 +19,7 @@ import numpy as np
 from simcore import __version__
 from simcore.analysis.launches import summarise_launches
 from simcore.experiments.runner import RunResult
-from simcore.outcomes.registry import Thresholds, floor_of, outcomes_for
+from simcore.outcomes.registry import Outcome, Thresholds, floor_of, outcomes_for
 from simcore.outcomes.stats import (
     describe,
     month_percentiles,
@@ -31,10 +31,6 @@ from simcore.timeline import fiscal_year, fiscal_year_label, month_labels
 FAN = (5, 10, 25, 50, 75, 90, 95)
 
 
-def thresholds_of(res: RunResult, thresholds: Thresholds | None) -> Thresholds:
-    return thresholds if thresholds is not None else Thresholds(res.settings.floor)
-
-
 def manifest(res: RunResult, digest: str | None, file: str | None) -> dict:
     s = res.settings
     return {"scenario_file": file, "scenario_sha256": digest, "seed": s.seed,
@@ -42,12 +38,20 @@ def manifest(res: RunResult, digest: str | None, file: str | None) -> dict:
             "version": __version__}
 
 
+def outcome_values(res: RunResult, thresholds: Thresholds | None = None
+                   ) -> dict[str, tuple[Outcome, np.ndarray]]:
+    """Every outcome of ``res`` with its per-draw values, by name, evaluated once."""
+    return {o.name: (o, o.values(res, thresholds)) for o in outcomes_for(res)}
+
+
 def summarise(res: RunResult, *, digest: str | None = None, file: str | None = None,
-              thresholds: Thresholds | None = None) -> dict:
-    """The run summary as plain JSON-ready data."""
+              thresholds: Thresholds | None = None,
+              values: dict[str, tuple[Outcome, np.ndarray]] | None = None) -> dict:
+    """The run summary as plain JSON-ready data. ``values`` (from :func:`outcome_values`
+    with the same thresholds) saves evaluating the outcomes again."""
     sc, s = res.scenario, res.settings
-    t = thresholds_of(res, thresholds)
-    values = {o.name: (o, o.values(res, t)) for o in outcomes_for(res)}
+    t = thresholds if thresholds is not None else Thresholds(s.floor)
+    values = values if values is not None else outcome_values(res, t)
     summary = {"scenario": sc.name, "title": sc.title, "draws": s.draws, "seed": s.seed,
                "sampler": s.sampler, "manifest": manifest(res, digest, file),
                "cash": _cash(res, t, values)}

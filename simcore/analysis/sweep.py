@@ -22,7 +22,7 @@ import numpy as np
 from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments, scenario_digest
 from simcore.outcomes import stats
-from simcore.outcomes.registry import Thresholds, lookup, outcomes_for
+from simcore.outcomes.registry import Thresholds, outcomes_for
 from simcore.outputs.folders import write_marker
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
@@ -32,10 +32,9 @@ from simcore.scenario.overrides import Value, with_overrides
 def headline(res: RunResult, thresholds: Thresholds | None = None) -> dict:
     """Every registered outcome of one run as flat statistics: what a sweep point holds
     (see :func:`simcore.outcomes.stats.headline` for the keys)."""
-    t = thresholds or Thresholds(res.settings.floor)
     out: dict = {}
     for o in outcomes_for(res):
-        out.update(stats.headline(o, o.values(res, t), res.scenario.start))
+        out.update(stats.headline(o, o.values(res, thresholds), res.scenario.start))
     return out
 
 
@@ -55,8 +54,7 @@ def evaluate_point(task: PointTask) -> dict:
     res = run(task.scenario, RunSettings(**task.settings))
     out = {"params": dict(task.params), "metrics": headline(res)}
     if task.metric is not None:
-        o = lookup(task.metric, res)
-        out["value"] = stats.point(o, o.values(res, Thresholds(res.settings.floor)))
+        out["value"] = stats.run_value(res, task.metric)
     return out
 
 

@@ -85,20 +85,16 @@ class RunResult:
         sc = self.scenario
         return {k: month_index(sc.start, p.target) for k, p in sc.programmes.items()}
 
-    @property
-    def deal(self):
-        return self.scenario.deal
-
     def outcomes(self, thresholds: Thresholds | None = None) -> dict[str, np.ndarray]:
         """Every registered outcome per draw (see :mod:`simcore.outcomes.registry`)."""
-        return evaluate(self, thresholds or Thresholds(self.settings.floor))
+        return evaluate(self, thresholds)
 
     def to_pandas(self, monthly: bool = False, thresholds: Thresholds | None = None):
         """One row per draw with every outcome, or with ``monthly`` one row per draw and
-        month with cash and free cash flow (the ``all`` extra's pandas)."""
+        month with cash (the ``all`` extra's pandas)."""
         from simcore.outcomes.tidy import to_pandas
 
-        return to_pandas(self, monthly, thresholds or Thresholds(self.settings.floor))
+        return to_pandas(self, monthly, thresholds)
 
     @property
     def replicates(self) -> np.ndarray:

@@ -70,7 +70,9 @@ class Outcome:
         return None if self.direction == "none" else self.direction == "higher"
 
     def values(self, res: RunResult, thresholds: Thresholds | None = None) -> np.ndarray:
-        return np.asarray(self.compute(res, thresholds or Thresholds(), self.key), float)
+        """Per-draw values; ``thresholds`` default to the run's (its ``floor`` setting)."""
+        t = thresholds if thresholds is not None else Thresholds(res.settings.floor)
+        return np.asarray(self.compute(res, t, self.key), float)
 
     def record(self) -> dict:
         return {"name": self.name, "label": self.label, "unit": self.unit, "kind": self.kind,
@@ -108,9 +110,14 @@ def _deal_month(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
     return np.where(res.deal_closed, res.deal_month, np.inf)
 
 
+def on_time(launch: np.ndarray, target: float) -> np.ndarray:
+    """Per draw: does production start by the announced month (``target``, a month index)?
+    A launch part-way through the target month counts as on time; a cancelled one does not."""
+    return np.isfinite(launch) & (np.floor(launch + 1e-9) <= target)
+
+
 def _on_time(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
-    x = res.launches[key]
-    return (np.isfinite(x) & (np.floor(x + 1e-9) <= res.targets[key])).astype(float)
+    return on_time(res.launches[key], res.targets[key]).astype(float)
 
 
 def _fcf(res: RunResult, t: Thresholds, key: str) -> np.ndarray:

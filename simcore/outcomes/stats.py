@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from simcore.outcomes.registry import Outcome
+from simcore.outcomes.registry import Outcome, lookup
 from simcore.timeline import fractional_label
 
 QUANTILES = {"amount": (5, 50, 95), "share": (5, 50, 95), "month": (10, 50, 90)}
@@ -91,6 +91,13 @@ def point(o: Outcome, x: np.ndarray) -> float:
     if o.kind == "month":
         return month_quantile(x, 0.5)
     return float(np.mean(x))
+
+
+def run_value(res, name: str) -> float:
+    """:func:`point` of the outcome called ``name`` in run ``res`` (its own thresholds):
+    what a tornado bar or a sweep's ``--metric`` reads."""
+    o = lookup(name, res)
+    return point(o, o.values(res))
 
 
 def headline(o: Outcome, x: np.ndarray, start: tuple[int, int]) -> dict:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from simcore.experiments.runner import RunResult
 
 
-def per_draw(res: RunResult, thresholds: Thresholds) -> dict[str, np.ndarray]:
+def per_draw(res: RunResult, thresholds: Thresholds | None) -> dict[str, np.ndarray]:
     """Columns of the per-draw table: ``draw`` then every outcome."""
     return {"draw": np.arange(res.draws), **evaluate(res, thresholds)}
 
@@ -31,7 +31,7 @@ def per_draw_month(res: RunResult) -> dict[str, np.ndarray]:
             "cash": res.cash.ravel()}
 
 
-def to_pandas(res: RunResult, monthly: bool, thresholds: Thresholds):
+def to_pandas(res: RunResult, monthly: bool, thresholds: Thresholds | None):
     try:
         import pandas as pd
     except ImportError:

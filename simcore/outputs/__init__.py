@@ -1,1 +1,1 @@
-"""outputs."""
+"""Output folders (written atomically, marked as sim's), files and charts."""

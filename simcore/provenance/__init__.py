@@ -1,1 +1,1 @@
-"""provenance."""
+"""Where numbers come from: the fact registry in ``seeds/`` and ``sim trace``."""

@@ -1,1 +1,1 @@
-"""scenario."""
+"""The scenario format: pydantic models, quantities, safe YAML, loading, overrides."""

@@ -8,7 +8,6 @@ by key, anything else (numbers, lists, whole distributions) is replaced, and a
 from __future__ import annotations
 
 import copy
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,13 +32,6 @@ class Loaded:
     facts: dict[str, Fact]
     files: list[Path] = field(default_factory=list)
 
-    @property
-    def digest(self) -> str:
-        """SHA-256 over the bytes of the scenario and every base it extends."""
-        h = hashlib.sha256()
-        for f in self.files:
-            h.update(f.read_bytes())
-        return h.hexdigest()
 
 
 def find_seeds(file: Path) -> Path:

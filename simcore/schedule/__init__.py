@@ -1,1 +1,1 @@
-"""schedule."""
+"""Launch schedules: the plan, the SimPy model of record, the vectorised engine."""

@@ -1,1 +1,1 @@
-"""uncertainties."""
+"""Uncertain inputs: distributions, a scenario's inputs, name-keyed sampling."""
