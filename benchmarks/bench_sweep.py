@@ -34,6 +34,8 @@ def main() -> None:
     params = [("operations.burn", [round(float(x), 6)
                                    for x in np.linspace(-3.5, -1.5, args.points)])]
     settings = RunSettings(draws=args.draws, seed=1)
+    run_sweep(loaded, params[:1], settings.model_copy(update={"draws": 2}),
+              make_executor(0))   # warm-up: scipy and PERT tables load lazily, not timed
     times, results = {}, {}
     for label, workers in (("in-process", 0), (f"{args.workers} workers", args.workers)):
         ex = make_executor(workers)
