@@ -9,6 +9,7 @@ from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
+from cli.run_cmd import CurrencyChoice
 
 
 @guarded
@@ -19,8 +20,11 @@ def compare_cmd(
     baseline: str | None = typer.Option(None, "--baseline", help="option name to compare "
                                         "against (default: standalone if given, else the "
                                         "first file's)"),
-    floor: float | None = typer.Option(None, "--floor", help="liquidity floor, USD bn, for "
-                                       "every option"),
+    floor: float | None = typer.Option(None, "--floor", help="liquidity floor for every "
+                                       "option, in the unit of the scenarios' floor"),
+    currency: CurrencyChoice = typer.Option(CurrencyChoice.USD, "--currency",
+                                            help="report money in this currency (each "
+                                            "scenario's fx paths convert it)"),
     out_dir: Path | None = typer.Option(None, "--out", "-o", help="folder for compare.json, "
                                         "compare.csv and charts"),
     force: bool = typer.Option(False, "--force", help="replace an existing --out folder"),
@@ -41,7 +45,7 @@ def compare_cmd(
     loaded = [load_scenario(p) for p in scenarios]
     if out_dir is not None:
         check_target(out_dir, force)
-    settings = RunSettings(draws=draws, seed=seed, floor=floor)
+    settings = RunSettings(draws=draws, seed=seed, floor=floor, currency=currency.value)
     executor = make_executor(workers, scheduler)
     try:
         with LazyProgress(len(loaded), "options", quiet or json_out) as bar:
@@ -80,8 +84,9 @@ def _write(out_dir: Path, force: bool, data: dict, summaries: dict, json_out: bo
 
 def _shown(data: dict) -> list[str]:
     """The outcomes the table shows: all but the per-programme P(on time) and the per-year
-    FCF (those, like everything, are in --json and compare.csv)."""
-    return [m for m in data["metrics"] if not m.startswith(("on_time.", "fcf."))]
+    FCF and debt (those, like everything, are in --json and compare.csv)."""
+    return [m for m in data["metrics"]
+            if not m.startswith(("on_time.", "fcf.", "debt.", "net_debt."))]
 
 
 def _value(kind: str, stat: dict) -> str:
@@ -119,7 +124,8 @@ def print_table(data: dict) -> None:
               f"draws, seed {data['seed']}; baseline [bold]{base}[/]. Each cell: the "
               "option's P50 (or probability), Δ the per-draw difference to the baseline "
               "(P50 [P5, P95]; for probabilities and shares, the change in points), and the "
-              "share of draws in which the option beats the baseline. USD bn; months as mo. "
+              f"share of draws in which the option beats the baseline. {data['currency']} bn; "
+              "months as mo. "
               "P(on time) and FCF by year: --json or compare.csv.")
     t = Table(show_lines=True)
     t.add_column("outcome")

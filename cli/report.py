@@ -16,7 +16,7 @@ def print_summary(s: dict) -> None:
     cash = s["cash"]
     m = s["manifest"]
     out.print(f"[bold]{s['title']}[/] ({s['scenario']}): {s['draws']:,} draws, seed {s['seed']}, "
-              f"{s['sampler']} sampler; USD bn; ± is the Monte Carlo standard error")
+              f"{s['sampler']} sampler; {s['cash']['unit']}; ± is the Monte Carlo standard error")
     t = Table(title="Cash at fiscal year end")
     for col in ("fiscal year", "month", "P5", "P50", "P95"):
         t.add_column(col, justify="right")
@@ -32,6 +32,8 @@ def print_summary(s: dict) -> None:
     out.print(t)
 
     print_headlines(s)
+    print_debt(s)
+    print_bridge(s["bridge"])
     if s.get("launches"):
         print_launches(s["launches"])
     for c in s.get("correlations", []):
@@ -42,7 +44,8 @@ def print_summary(s: dict) -> None:
               f"{m['replicates']} replicates, simcore {m['version']}[/]")
 
 
-FAMILIES = ("launch.", "on_time.", "fcf.")   # shown in the launch and FCF tables
+# shown in the launch, FCF and debt tables
+FAMILIES = ("launch.", "on_time.", "fcf.", "debt.", "net_debt.")
 NEVER = {"min_cash_month": "-", "first_breach_month": "never", "fcf_positive_month":
          "not by horizon", "deal_month": "not closed"}
 
@@ -54,11 +57,14 @@ def _outcome_cell(name: str, r: dict) -> str:
         return " / ".join(f"{r[k]:.1%}" for k in ("p5", "p50", "p95"))
     if r["kind"] == "month":
         return " / ".join(str(r[k] or NEVER.get(name, "never")) for k in ("p10", "p50", "p90"))
+    if r["kind"] == "price":
+        return " / ".join(_pm(r, k) for k in ("p10", "p50", "p90"))
     return " / ".join(_pm(r, k) for k in ("p5", "p50", "p95"))
 
 
 def _outcome_label(r: dict) -> str:
-    qs = {"probability": "P", "month": "P10 / P50 / P90"}.get(r["kind"], "P5 / P50 / P95")
+    qs = {"probability": "P", "month": "P10 / P50 / P90", "price": "P10 / P50 / P90"}.get(
+        r["kind"], "P5 / P50 / P95")
     unit = "" if r["kind"] in ("probability", "month", "share") else f", {r['unit']}"
     return f"{r['label']} {qs}{unit}" if qs != "P" else f"P({r['label']})"
 
@@ -67,7 +73,8 @@ def print_headlines(s: dict) -> None:
     """Every registered outcome but the per-programme and per-year ones, then the breach
     by fiscal year."""
     cash = s["cash"]
-    t = Table(title=f"Headlines (floor {cash['floor']:g} USD bn; every outcome: sim outcomes)")
+    t = Table(title=f"Headlines (floor {cash['floor']:g} {cash['unit']}; every outcome: "
+                    "sim outcomes)")
     t.add_column("outcome")
     t.add_column("value", justify="right")
     for name, r in s["outcomes"].items():
@@ -81,6 +88,36 @@ def print_headlines(s: dict) -> None:
                 fb = cash["first_breach_month"]
                 t.add_row("  first breach P10 / P50 / P90 (draws that breach)",
                           " / ".join(str(fb[k] or "never") for k in ("p10", "p50", "p90")))
+    out.print(t)
+
+
+def print_debt(s: dict) -> None:
+    """Borrowings, net debt and liquidity at each fiscal year's end (P50 [P5, P95])."""
+    d, liq = s["debt"], s["liquidity"]
+    t = Table(title=f"Debt and liquidity at fiscal year end, P50 [P5, P95] ({d['unit']}; "
+                    "liquidity: cash + undrawn lines)")
+    for col in ("fiscal year", "debt", "net debt", "liquidity"):
+        t.add_column(col, justify="right")
+
+    def cell(b: dict) -> str:
+        return f"{b['p50']:.2f} [{b['p5']:.2f}, {b['p95']:.2f}]"
+
+    for fy, b in d["fy_end"].items():
+        t.add_row(fy, cell(b), cell(d["net_debt_fy_end"][fy]), cell(liq["fy_end"][fy]))
+    out.print(t)
+
+
+def print_bridge(b: dict) -> None:
+    """Opening cash, the mean contribution of each component, ending cash."""
+    t = Table(title=f"Cash bridge: mean over draws, {b['unit']} (opening + components = "
+                    "ending)")
+    t.add_column("component")
+    t.add_column("mean", justify="right")
+    t.add_row("opening cash", f"{b['opening']:.2f}")
+    for name, x in b["components"].items():
+        if abs(x) >= 5e-4:
+            t.add_row(f"  {name.replace('_', ' ')}", f"{x:+.2f}")
+    t.add_row("[bold]ending cash[/]", f"[bold]{b['ending']:.2f}[/]")
     out.print(t)
 
 

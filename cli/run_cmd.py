@@ -18,6 +18,12 @@ class SamplerChoice(StrEnum):
     lhs = "lhs"
 
 
+class CurrencyChoice(StrEnum):
+    USD = "USD"
+    JPY = "JPY"
+    EUR = "EUR"
+
+
 class EngineChoice(StrEnum):
     fast = "fast"
     simpy = "simpy"
@@ -31,11 +37,15 @@ def run(
     seed: int = typer.Option(20250401, "--seed", "-s", min=0, help="random seed"),
     sampler: SamplerChoice = typer.Option(SamplerChoice.mc, "--sampler",
                                           help="plain Monte Carlo or Latin hypercube"),
-    floor: float | None = typer.Option(None, "--floor", help="liquidity floor, USD bn "
-                                       "(default: the scenario's)"),
+    floor: float | None = typer.Option(None, "--floor", help="liquidity floor in the unit "
+                                       "of the scenario's floor (default: its value)"),
+    currency: CurrencyChoice = typer.Option(CurrencyChoice.USD, "--currency",
+                                            help="report money in this currency (the "
+                                            "scenario's fx paths convert it)"),
     out_dir: Path | None = typer.Option(None, "--out", "-o", help="folder to write "
                                         "summary.json, cash_percentiles.csv, draws.npz, "
-                                        "launches.csv, fan_chart.png, gantt.png"),
+                                        "launches.csv, fan_chart.png, gantt.png, "
+                                        "bridge.png"),
     force: bool = typer.Option(False, "--force", help="replace an existing --out folder"),
     json_out: bool = typer.Option(False, "--json", help="print the summary as JSON only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no table"),
@@ -55,7 +65,7 @@ def run(
         check_target(out_dir, force)
     settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
                            chunk=chunk, keep_inputs=out_dir is not None,
-                           engine=engine.value)
+                           engine=engine.value, currency=currency.value)
     with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
         sim = simulate(loaded, settings, progress=progress)
     if json_out:
@@ -74,10 +84,11 @@ def _write(out_dir: Path, sim, force: bool, json_out: bool) -> None:
     extra = {}
     if plots.available():
         extra["fan_chart.png"] = lambda p: plots.fan_chart(sim.summary, p)
+        extra["bridge.png"] = lambda p: plots.waterfall(sim.summary, p)
         if sim.summary.get("launches"):
             extra["gantt.png"] = lambda p: plots.gantt(sim.summary, p)
     elif not json_out:
-        err.print("note: fan_chart.png and gantt.png skipped: install the plot extra "
+        err.print("note: fan_chart.png, gantt.png and bridge.png skipped: install the plot extra "
                   "(pip install -e '.[plot]')")
     names = write_run(out_dir, sim.result, sim.summary, force, extra)
     if not json_out:

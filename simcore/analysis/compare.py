@@ -101,14 +101,17 @@ def comparison_dict(c: Comparison) -> dict:
     """``compare.json``: options, baseline, outcomes, metrics, paired, regret, ranking."""
     any_res = c.results[c.options[0]]
     start = any_res.scenario.start
+    cur = any_res.currency
     out: dict = {"options": c.options, "baseline": c.baseline, "draws": any_res.draws,
                  "seed": any_res.settings.seed, "sampler": any_res.settings.sampler,
-                 "outcomes": {n: o.record() for n, o in c.outcomes.items()},
+                 "currency": cur,
+                 "outcomes": {n: {**o.record(), "unit": o.unit_in(cur)}
+                              for n, o in c.outcomes.items()},
                  "metrics": {}, "paired": {}, "regret": {}, "ranking": {}}
     for name, o in c.outcomes.items():
         present = [opt for opt in c.options if name in c.values[opt]]
         vals = {opt: c.values[opt][name] for opt in present}
-        out["metrics"][name] = {opt: describe(o, v, start, c.results[opt].replicates)
+        out["metrics"][name] = {opt: describe(o, v, start, c.results[opt].replicates, cur)
                                 for opt, v in vals.items()}
         if c.baseline in vals:
             out["paired"][name] = {opt: _paired(o, v, vals[c.baseline])

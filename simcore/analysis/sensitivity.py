@@ -75,7 +75,7 @@ def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
         if progress:
             progress(len(values), len(tasks))
     dists = {i.name: i.dist for i in collect(sc)}
-    units = {i.name: i.quantity.unit for i in collect(sc) if i.quantity is not None}
+    units = {i.name: i.unit for i in collect(sc) if i.unit is not None}
     rows = []
     for k, name in enumerate(names):
         lo_v, hi_v = values[1 + 2 * k], values[2 + 2 * k]

@@ -9,7 +9,8 @@ happen within the horizon in that share of draws.
 The per-draw values come from the outcome registry, with the thresholds (the
 floor) applied here: :func:`summarise` with another floor re-analyses the same
 run. ``outcomes`` holds every registered outcome's statistics; the ``cash``,
-``deal``, ``launches`` and ``dilution`` blocks lay the main ones out for reading.
+``deal``, ``launches``, ``dilution``, ``liquidity``, ``debt``, ``value`` and
+``bridge`` blocks lay the main ones out for reading (money in the run's currency).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from simcore import __version__
+from simcore.analysis import finance
 from simcore.analysis.launches import summarise_launches
 from simcore.experiments.runner import RunResult
 from simcore.outcomes.registry import Outcome, Thresholds, floor_of, outcomes_for
@@ -35,7 +37,7 @@ def manifest(res: RunResult, digest: str | None, file: str | None) -> dict:
     s = res.settings
     return {"scenario_file": file, "scenario_sha256": digest, "seed": s.seed,
             "draws": s.draws, "sampler": s.sampler, "replicates": len(res.replicates) - 1,
-            "version": __version__}
+            "currency": s.currency, "version": __version__}
 
 
 def outcome_values(res: RunResult, thresholds: Thresholds | None = None
@@ -63,7 +65,12 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
         summary["dilution"] = percentiles(res.dilution, (10, 50, 90), res.replicates)
     if res.correlations:
         summary["correlations"] = res.correlations
-    summary["outcomes"] = {name: describe(o, x, sc.start, res.replicates)
+    summary["liquidity"] = finance.liquidity(res, values)
+    summary["debt"] = finance.debt(res, values)
+    if sc.value is not None:
+        summary["value"] = finance.value(res, values)
+    summary["bridge"] = finance.bridge(res)
+    summary["outcomes"] = {name: describe(o, x, sc.start, res.replicates, res.currency)
                            for name, (o, x) in values.items()}
     return summary
 
@@ -75,7 +82,7 @@ def _cash(res: RunResult, t: Thresholds, values: dict) -> dict:
     breach = values["breach"][1]
     first = values["first_breach_month"][1]
     return {
-        "unit": "USD bn",
+        "unit": f"{res.currency} bn",
         "months": labels,
         **{f"p{p}": [round(float(x), 6) for x in row] for p, row in zip(FAN, fan, strict=True)},
         "min": {**percentiles(values["min_cash"][1], (5, 50, 95), b),

@@ -2,13 +2,18 @@
 
 Given each input's values for a batch of draws (and, when the schedule engine
 runs, each programme's launch month per draw), it builds every cash flow as a
-(draws, months) array and adds them up. Money is USD bn; a flow written per
-year (USD bn/yr) is spread evenly over its months.
+(draws, months) array in USD bn and adds them up:
 
-Free cash flow is every flow except financing principal: core operations,
-savings, restructuring, capital spending, programme spending and margins,
-partner effects and debt coupons. Asset sales, debt raised or repaid and
-equity raised are financing. Net debt is borrowings less cash.
+``cash[t] = cash[t-1] (1 + cash_rate / 12) + flows[t]`` from the opening cash
+(interest is earned, or on a negative balance paid, on the month before's cash),
+then the credit lines (:mod:`simcore.cash.lines`) are drawn on that path.
+
+Free cash flow is the operating components, line items that count in it, debt
+coupons, line interest and fees, and interest earned. Principal (debt raised and
+repaid, line drawings), equity raised, asset sales and items marked ``fcf: false``
+are financing. Debt is borrowings outstanding: the ladder, the drawn lines and any
+``balance.opening_debt``. ``components`` holds every flow by name, so opening cash
+plus their sum is cash, month by month (the cash bridge).
 """
 
 from __future__ import annotations
@@ -18,24 +23,36 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simcore.cash.profiles import at_month, ramp, window
+from simcore.cash import debt as debt_mod
+from simcore.cash import lines as lines_mod
+from simcore.cash import operating as op
+from simcore.cash.fx import Money
+from simcore.cash.items import line_items
+from simcore.cash.profiles import at_month
+from simcore.cash.value import Valuation, valuation
 from simcore.scenario.model import Scenario
-from simcore.timeline import month_index
 
 Values = Mapping[str, np.ndarray]
+OPERATING = ("operations", "savings", "restructuring", "capex", "programmes", "partner")
+INTEREST = ("interest_paid", "interest_earned")
 
 
 @dataclass
 class CashPaths:
-    """Monthly paths for a batch of draws; every array is (draws, months), USD bn."""
+    """Monthly paths for a batch of draws; arrays are (draws, months) in the report
+    currency (USD bn unless converted)."""
 
     cash: np.ndarray
     fcf: np.ndarray
     debt: np.ndarray
+    opening: np.ndarray                       # (draws,)
+    liquidity: np.ndarray | None = None       # None: no credit lines (liquidity = cash)
     components: dict[str, np.ndarray] = field(default_factory=dict)
     deal_closed: np.ndarray | None = None
     deal_month: np.ndarray | None = None
     dilution: np.ndarray | None = None
+    value: Valuation | None = None
+    floor_fx: np.ndarray | None = None        # report units per unit of the floor's currency
 
     @property
     def net_debt(self) -> np.ndarray:
@@ -43,134 +60,131 @@ class CashPaths:
 
 
 def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | None = None,
-                  stops: Mapping[str, np.ndarray] | None = None) -> CashPaths:
+                  stops: Mapping[str, np.ndarray] | None = None,
+                  currency: str = "USD") -> CashPaths:
     """Cash paths for the draws in ``v`` (input name -> values).
 
     ``launches`` maps a programme name to its launch month per draw (inf: never);
     without it the scenario's own ``launch`` input is used. ``stops`` gives when
     development spending ends (a cancelled programme stops before any launch);
-    by default, at launch.
+    by default, at launch. ``currency`` is the one the paths are reported in.
     """
     months = sc.timeline.months
     n = len(next(iter(v.values())))
-    deal_closed, deal_month = _deal(sc, v, n)
-    comp = {
-        "operations": _operations(months, v),
-        "savings": _savings(sc, months, v, n),
-        "restructuring": _restructuring(sc, months, v, n),
-        "capex": np.broadcast_to(-v["capex.base"][:, None] / 12, (n, months)),
-        "programmes": _programmes(sc, months, v, n, launches or {}, stops or {}),
-        "partner": _partner(sc, months, v, n, deal_closed, deal_month),
+    m = Money(sc, v, n)
+    closed, when = op.deal(sc, v, n)
+    launches = launches or {}
+    comp = _operating(sc, v, n, m, closed, when, launches, stops or {})
+    for k, flow in line_items(sc, v, m, n, closed, when, launches).items():
+        comp[f"items.{k}"] = flow
+    eq, dilution = _equity_and_sales(sc, v, n, m, closed, when)
+    comp.update(eq)
+    debt = debt_mod.simulate_debt(sc, v, m, n, closed, when)
+    comp["debt_raised"], comp["debt_repaid"] = debt.raised, -debt.repaid
+    comp["interest_paid"] = debt.coupons
+    opening = m.spot("balance.opening_cash")
+    rate = v.get("balance.cash_rate")
+    cash = accumulate(opening, sum(comp.values()), rate)
+    if debt.rolls:
+        avail = sum(lines_mod.available(sc, v, m, n), np.zeros((n, months)))
+        extra = debt_mod.stress(debt.rolls, cash + avail, opening + avail[:, 0])
+        comp["interest_paid"] = comp["interest_paid"] + extra
+        cash = accumulate(opening, sum(comp.values()), rate)
+    comp["interest_earned"] = np.zeros((n, months)) if rate is None else np.diff(
+        cash, axis=1, prepend=opening[:, None]) - sum(comp.values())
+    borrowed = debt.debt + (m.spot("balance.opening_debt")[:, None]
+                            if "balance.opening_debt" in v else 0.0)
+    paths = _with_lines(sc, v, m, cash, comp, borrowed, opening)
+    paths.deal_closed, paths.deal_month, paths.dilution = closed, when, dilution
+    if sc.value is not None:
+        ufcf = paths.fcf - sum(comp[k] for k in INTEREST)
+        paths.value = valuation(sc, v, ufcf, paths.cash[:, -1], paths.debt[:, -1],
+                                debt.preferred[:, -1], dilution, debt.conversions)
+    floor_cur = m.currency.get("floor", "USD")
+    if currency != "USD":
+        paths = in_currency(paths, m.rate(currency))
+    if floor_cur != currency:
+        paths.floor_fx = m.rate(currency) / m.rate(floor_cur)
+    return paths
+
+
+def _operating(sc, v, n, m, closed, when, launches, stops) -> dict[str, np.ndarray]:
+    months = sc.timeline.months
+    return {
+        "operations": op.operations(months, v, m),
+        "savings": op.savings(sc, months, v, n, m),
+        "restructuring": op.restructuring(sc, months, v, n, m),
+        "capex": np.broadcast_to(-m.flow("capex.base", 1 / 12), (n, months)),
+        "programmes": op.programmes(sc, months, v, n, m, launches, stops),
+        "partner": op.partner(sc, months, v, n, m, closed, when),
     }
-    fin = _financing(sc, months, v, n, deal_closed, deal_month)
-    comp["interest"] = fin.interest
-    fcf = sum(comp.values())
-    cash = v["balance.opening_cash"][:, None] + np.cumsum(fcf + fin.principal, axis=1)
-    debt = v["balance.opening_debt"][:, None] + fin.outstanding
-    comp["financing"] = fin.principal
-    return CashPaths(cash, fcf, debt, comp, deal_closed, deal_month, fin.dilution)
 
 
-def _operations(months: int, v: Values) -> np.ndarray:
-    burn, steady = v["operations.burn"][:, None], v["operations.steady"][:, None]
-    r = ramp(months, v["operations.recovery_start"], v["operations.recovery_months"])
-    return (burn + (steady - burn) * r) / 12
+def _with_lines(sc: Scenario, v: Values, m: Money, cash: np.ndarray,
+                comp: dict[str, np.ndarray], borrowed: np.ndarray,
+                opening: np.ndarray) -> CashPaths:
+    """Draw the credit lines on ``cash`` and assemble the paths."""
+    liquidity = None
+    if sc.credit_lines:
+        lines = lines_mod.draw(sc, v, m, cash)
+        comp["credit_lines"] = np.diff(lines.drawn, axis=1, prepend=0.0)
+        comp["interest_paid"] = comp["interest_paid"] + lines.interest
+        cash = cash + lines.drawn + np.cumsum(lines.interest, axis=1)
+        liquidity = cash + lines.undrawn
+        borrowed = borrowed + lines.drawn
+    fcf_items = [f"items.{k}" for k, item in sc.items.items() if item.fcf]
+    fcf = sum(comp[k] for k in (*OPERATING, *INTEREST, *fcf_items))
+    return CashPaths(cash, fcf, borrowed + np.zeros_like(cash), opening, liquidity, comp)
 
 
-def _savings(sc: Scenario, months: int, v: Values, n: int) -> np.ndarray:
-    out = np.zeros((n, months))
-    for k in sc.savings:
-        p = f"savings.{k}."
-        out += v[p + "run_rate"][:, None] / 12 * ramp(months, v[p + "start"],
-                                                      v[p + "ramp_months"])
-    return out
+def accumulate(opening: np.ndarray, flows: np.ndarray, rate: np.ndarray | None) -> np.ndarray:
+    """``c[t] = c[t-1] (1 + rate/12) + flows[t]`` from ``c[-1] = opening``, in closed form:
+    ``c[t] = G[t] (opening + sum_{s<=t} flows[s] / G[s])`` with ``G[t] = g^(t+1)``."""
+    if rate is None or not np.any(rate):
+        return opening[:, None] + np.cumsum(flows, axis=1)
+    g = (1 + rate / 12)[:, None]
+    G = g ** (np.arange(flows.shape[1])[None, :] + 1)
+    return G * (opening[:, None] + np.cumsum(flows / G, axis=1))
 
 
-def _restructuring(sc: Scenario, months: int, v: Values, n: int) -> np.ndarray:
-    out = np.zeros((n, months))
-    for k in sc.restructuring:
-        p = f"restructuring.{k}."
-        span = np.maximum(v[p + "months"], 1e-9)
-        out -= (v[p + "cost"] / span)[:, None] * window(months, v[p + "start"],
-                                                         v[p + "start"] + span)
-    return out
-
-
-def _programmes(sc: Scenario, months: int, v: Values, n: int,
-                launches: Mapping[str, np.ndarray], stops: Mapping[str, np.ndarray]
-                ) -> np.ndarray:
-    out = np.zeros((n, months))
-    for k, prog in sc.programmes.items():
-        p = f"programmes.{k}."
-        launch = launches[k] if k in launches else v[p + "launch"]
-        start = v[p + "dev_start"]
-        planned = np.maximum(month_index(sc.start, prog.target) - start, 1.0)
-        stop = stops.get(k, launch)
-        out -= (v[p + "dev_cost"] / planned)[:, None] * window(months, start, stop)
-        out += v[p + "margin"][:, None] / 12 * ramp(months, launch, v[p + "ramp_months"])
-    return out
-
-
-def _deal(sc: Scenario, v: Values, n: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    if sc.deal is None:
-        return None, None
-    closed = v["deal.occurs"] < v["deal.probability"]
-    return closed, v["deal.close"]
-
-
-def _partner(sc: Scenario, months: int, v: Values, n: int, closed, when) -> np.ndarray:
-    out = np.zeros((n, months))
-    if sc.deal is None:
-        return out
-    for k, eff in sc.deal.effects.items():
-        p = f"deal.effects.{k}."
-        delay = v.get(p + "delay", np.zeros(n))
-        ramp_m = v.get(p + "ramp_months", np.zeros(n))
-        begin = (when if eff.start == "close" else 0.0) + delay
-        stop = begin + v[p + "duration"] if p + "duration" in v else np.full(n, np.inf)
-        if eff.start == "now" and eff.on_collapse == "stop":
-            stop = np.where(closed, stop, np.minimum(stop, when))
-        flow = v[p + "annual"][:, None] / 12 * ramp(months, begin, ramp_m, stop)
-        out += flow if eff.start == "now" else flow * closed[:, None]
-    return out
-
-
-@dataclass
-class _Fin:
-    principal: np.ndarray
-    interest: np.ndarray
-    outstanding: np.ndarray
-    dilution: np.ndarray | None
-
-
-def _financing(sc: Scenario, months: int, v: Values, n: int, closed, when) -> _Fin:
-    principal, interest, outstanding = (np.zeros((n, months)) for _ in range(3))
+def _equity_and_sales(sc: Scenario, v: Values, n: int, m: Money, closed, when
+                      ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Asset sales and equity raised (cash in, USD) and the dilution equity causes."""
+    months = sc.timeline.months
+    flows = {k: np.zeros((n, months)) for k in ("asset_sales", "equity")}
     dilution = np.zeros(n) if any(f.kind == "equity" for f in sc.financing.values()) else None
-    t = np.arange(months)[None, :]
     for k, f in sc.financing.items():
+        if f.kind == "debt":
+            continue
         p = f"financing.{k}."
         happens = v[p + "occurs"] < v[p + "probability"]
         at = v[p + "at"]
         if f.on_deal:
-            if closed is None:
-                happens = np.zeros(n, dtype=bool)
-            else:
-                happens = happens & closed
-                at = at + when
+            happens = happens & closed if closed is not None else np.zeros(n, dtype=bool)
+            at = at + (when if when is not None else 0.0)
         amount = np.where(happens, v[p + "amount"], 0.0)
-        principal += at_month(months, at, amount)
-        if f.kind == "debt":
-            issue = np.floor(at)[:, None]
-            mat = np.maximum(np.round(v[p + "maturity"]), 1)[:, None]
-            live = (t >= issue) & (t < issue + mat)
-            outstanding += amount[:, None] * live
-            paid = (t > issue) & (t <= issue + mat)
-            interest -= (amount * v[p + "coupon"] / 12)[:, None] * paid
-            principal -= at_month(months, at + mat[:, 0], amount)
-        elif f.kind == "equity" and dilution is not None:
-            value = v.get("balance.market_value")
-            if value is not None:
-                landed = happens & (np.floor(at) < months)
-                dilution = 1 - (1 - dilution) * (1 - np.where(
-                    landed, amount / (value + amount), 0.0))
-    return _Fin(principal, interest, outstanding, dilution)
+        usd = m.native(p + "amount", at_month(months, at, amount))
+        flows["asset_sales" if f.kind == "asset_sale" else "equity"] += usd
+        if f.kind == "equity" and "balance.market_value" in v:
+            got = usd.sum(axis=1)
+            price = m.spot("balance.market_value") * (1 - v.get(p + "discount", 0.0))
+            dilution = 1 - (1 - dilution) * (1 - got / (price + got))
+    return flows, dilution
+
+
+def in_currency(p: CashPaths, rate: np.ndarray) -> CashPaths:
+    """The paths in another currency: flows and balances at each month's rate (units per
+    USD), today's values at the spot. ``fx_translation`` keeps the bridge whole."""
+    comp = {k: x * rate for k, x in p.components.items()}
+    opening = p.opening * rate[:, 0]
+    cash = p.cash * rate
+    comp["fx_translation"] = np.diff(cash, axis=1, prepend=opening[:, None]) - sum(
+        comp.values())
+    val = p.value
+    if val is not None:
+        s = rate[:, 0]
+        val = Valuation(val.enterprise * s, val.equity * s, val.existing * s,
+                        None if val.per_share is None else val.per_share * s)
+    return CashPaths(cash, p.fcf * rate, p.debt * rate, opening,
+                     None if p.liquidity is None else p.liquidity * rate, comp,
+                     p.deal_closed, p.deal_month, p.dilution, val)

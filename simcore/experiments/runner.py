@@ -48,9 +48,26 @@ class RunSettings(BaseModel):
     keep_inputs: bool = Field(False, description="keep every input's draws (for draws.npz)")
     engine: Literal["fast", "simpy"] = Field(
         "fast", description="schedule engine: vectorised, or SimPy (the reference)")
+    currency: Literal["USD", "JPY", "EUR"] = Field(
+        "USD", description="currency the results are reported in (JPY, EUR: the "
+        "scenario's fx rate paths convert them)")
     pinned: dict[str, float] = Field(
         default_factory=dict, description="inputs held at one uniform quantile, e.g. "
         "{'operations.burn': 0.1} holds it at its P10 in every draw")
+
+
+@dataclass
+class Finance:
+    """Per-draw results of the financial core (report currency, bn)."""
+
+    opening: np.ndarray                  # (draws,) opening cash
+    bridge: dict[str, np.ndarray]        # component -> (draws,) total over the horizon
+    fy_end: list[int]                    # month index of each fiscal year's end (or last)
+    debt_fy: np.ndarray                  # (draws, fiscal years) borrowings at each FY end
+    interest_paid: np.ndarray            # (draws,) coupons, line interest and fees paid
+    liquidity: np.ndarray | None = None  # (draws, months); None: no credit lines
+    floor_fx: np.ndarray | None = None   # (draws, months) report units per floor unit
+    value: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +91,17 @@ class RunResult:
     drivers: dict[str, np.ndarray] = field(default_factory=dict)
     values: dict[str, np.ndarray] = field(default_factory=dict)
     correlations: list[dict] = field(default_factory=list)
+    finance: Finance | None = None
+
+    @property
+    def currency(self) -> str:
+        return self.settings.currency
+
+    @property
+    def liquidity(self) -> np.ndarray:
+        """Cash plus undrawn credit lines, (draws, months); cash when there are none."""
+        f = self.finance
+        return self.cash if f is None or f.liquidity is None else f.liquidity
 
     @property
     def draws(self) -> int:
@@ -122,6 +150,10 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
                                  f"{scenario.name}"))
     if s.pinned or uniforms:
         source = GivenUniforms(source, uniforms or {}, s.pinned)
+    if s.currency != "USD" and s.currency not in scenario.fx:
+        raise InputError(Problem(f"cannot report in {s.currency}: {scenario.name} gives no "
+                                 f"rate (add fx.{s.currency}.spot, '{s.currency} per USD')",
+                                 path="--currency"))
     months = scenario.timeline.months
     fys = fiscal_years(scenario.start, months)
     fy_list = sorted(set(fys.tolist()))
@@ -130,8 +162,10 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
         v = sample(found, source, start, stop, rho)
         batch = schedule_batch(scenario, v, s.engine) if scenario.scheduled else None
         launches = batch.launch if batch else {}
-        paths = simulate_cash(scenario, v, launches, batch.stop if batch else None)
+        paths = simulate_cash(scenario, v, launches, batch.stop if batch else None,
+                              s.currency)
         out.store(start, stop, paths, fys, fy_list, v["floor"], launches, v)
+        out.store_finance(start, stop, paths)
         if batch:
             out.store_drivers(start, stop, batch.drivers)
         if progress:
@@ -140,7 +174,8 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
         scenario, s, found, out.cash, out.fcf_fy, fy_list,
         [int((fys == y).sum()) for y in fy_list], out.floor, out.fcf_positive, out.net_debt,
         out.deal_closed, out.deal_month, out.dilution,
-        out.launches, out.drivers, out.values, _achieved(scenario, source, found, rho, s))
+        out.launches, out.drivers, out.values, _achieved(scenario, source, found, rho, s),
+        out.finance)
 
 
 def _chunks(draws: int, chunk: int):
@@ -167,6 +202,8 @@ class _Buffers:
         self.launches: dict[str, np.ndarray] = {}
         self.drivers: dict[str, np.ndarray] = {}
         self.values = {k: np.empty(n) for k in names} if keep else {}
+        self.finance: Finance | None = None
+        self.fys = fiscal_years(sc.start, months)
 
     def store(self, a: int, b: int, p: CashPaths, fys, fy_list, floor, launches, v) -> None:
         self.cash[a:b] = p.cash
@@ -184,6 +221,33 @@ class _Buffers:
             self.launches.setdefault(k, np.empty(self.cash.shape[0]))[a:b] = arr
         for k in self.values:
             self.values[k][a:b] = v[k]
+
+    def store_finance(self, a: int, b: int, p: CashPaths) -> None:
+        n = self.cash.shape[0]
+        f = self.finance
+        if f is None:
+            months = p.cash.shape[1]
+            ends = [t for t in range(months) if t == months - 1 or self.fys[t + 1] != self.fys[t]]
+            f = self.finance = Finance(np.empty(n), {}, ends, np.empty((n, len(ends))),
+                                       np.empty(n))
+            if p.liquidity is not None:
+                f.liquidity = np.empty((n, months))
+            if p.floor_fx is not None:
+                f.floor_fx = np.empty((n, months))
+        f.opening[a:b] = p.opening
+        for k, x in p.components.items():
+            f.bridge.setdefault(k, np.empty(n))[a:b] = x.sum(axis=1)
+        f.debt_fy[a:b] = p.debt[:, f.fy_end]
+        f.interest_paid[a:b] = 0.0 - p.components["interest_paid"].sum(axis=1)
+        if f.liquidity is not None:
+            f.liquidity[a:b] = p.liquidity
+        if f.floor_fx is not None:
+            f.floor_fx[a:b] = p.floor_fx
+        if p.value is not None:
+            for k in ("enterprise", "equity", "existing", "per_share"):
+                x = getattr(p.value, k)
+                if x is not None:
+                    f.value.setdefault(k, np.empty(n))[a:b] = x
 
     def store_drivers(self, a: int, b: int, drivers: dict[str, np.ndarray]) -> None:
         n = self.cash.shape[0]

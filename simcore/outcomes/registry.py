@@ -15,6 +15,9 @@ Kinds and their per-draw values:
 * ``share``: a fraction of 1 (equity dilution).
 * ``month``: a month index from the timeline's start; ``inf`` where the event does
   not happen within the horizon (never positive, cancelled, deal not closed).
+* ``price``: USD per share.
+
+Money is in the run's report currency (``RunSettings.currency``, USD unless set).
 """
 
 from __future__ import annotations
@@ -31,10 +34,10 @@ from simcore.errors import InputError, Problem
 if TYPE_CHECKING:
     from simcore.experiments.runner import RunResult
 
-Kind = Literal["amount", "probability", "share", "month"]
+Kind = Literal["amount", "probability", "share", "month", "price"]
 Direction = Literal["higher", "lower", "none"]
 UNITS: dict[str, str] = {"amount": "USD bn", "probability": "probability", "share": "share",
-                         "month": "month"}
+                         "month": "month", "price": "USD per share"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class Outcome:
     @property
     def unit(self) -> str:
         return UNITS[self.kind]
+
+    def unit_in(self, currency: str) -> str:
+        return self.unit.replace("USD", currency)
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -97,9 +103,38 @@ def floor_of(res: RunResult, t: Thresholds) -> np.ndarray:
     return np.full(res.draws, float(t.floor)) if t.floor is not None else res.floor_draws
 
 
+def floor_path(res: RunResult, t: Thresholds) -> np.ndarray:
+    """The floor in the report currency in each month, (draws, months) or (draws, 1)."""
+    floor = floor_of(res, t)[:, None]
+    f = res.finance
+    return floor if f is None or f.floor_fx is None else floor * f.floor_fx
+
+
 def first_breach(res: RunResult, t: Thresholds) -> np.ndarray:
     """Month index of the first month cash is below the floor; NaN if never."""
-    return first_true(res.cash < floor_of(res, t)[:, None])
+    return first_true(res.cash < floor_path(res, t))
+
+
+def first_liquidity_breach(res: RunResult, t: Thresholds) -> np.ndarray:
+    """Month index of the first month liquidity is below the floor; NaN if never."""
+    return first_true(res.liquidity < floor_path(res, t))
+
+
+def _fy_end(res: RunResult, key: str) -> int:
+    return res.fy.index(int(key.removeprefix("FY")))
+
+
+def _debt(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    return res.finance.debt_fy[:, _fy_end(res, key)]
+
+
+def _net_debt(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    j = _fy_end(res, key)
+    return res.finance.debt_fy[:, j] - res.cash[:, res.finance.fy_end[j]]
+
+
+def _value(name: str) -> Compute:
+    return lambda r, t, k: r.finance.value[name]
 
 
 def _never(x: np.ndarray) -> np.ndarray:
@@ -150,6 +185,28 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("dilution", "dilution", "share of the company existing holders give up to new "
             "equity; scenarios with equity financing", "share", "lower",
             lambda r, t, k: r.dilution),
+    Outcome("min_liquidity", "minimum liquidity", "lowest month-end cash plus undrawn "
+            "credit lines over the horizon", "amount", "higher",
+            lambda r, t, k: r.liquidity.min(axis=1)),
+    Outcome("min_liquidity_month", "month of minimum liquidity", "month in which liquidity "
+            "is lowest", "month", "none", lambda r, t, k: r.liquidity.argmin(axis=1) * 1.0),
+    Outcome("liquidity_breach", "liquidity below floor", "cash plus undrawn lines falls "
+            "below the floor in some month (mean: P(breach))", "probability", "lower",
+            lambda r, t, k: (~np.isnan(first_liquidity_breach(r, t))).astype(float)),
+    Outcome("first_liquidity_breach_month", "first liquidity breach", "first month "
+            "liquidity is below the floor (inf: never)", "month", "higher",
+            lambda r, t, k: _never(first_liquidity_breach(r, t))),
+    Outcome("interest_paid", "interest paid", "coupons, credit-line interest and fees paid "
+            "over the horizon", "amount", "lower", lambda r, t, k: r.finance.interest_paid),
+    Outcome("enterprise_value", "enterprise value", "discounted free cash flow before "
+            "interest plus the discounted terminal value; scenarios with value",
+            "amount", "higher", _value("enterprise")),
+    Outcome("equity_value", "equity value to existing holders", "their share of equity "
+            "value (terminal value plus cash less debt and preferred at the horizon, "
+            "discounted); scenarios with value", "amount", "higher", _value("existing")),
+    Outcome("value_per_share", "value per existing share", "equity value per share after "
+            "dilution and conversions; scenarios with value.shares", "price", "higher",
+            _value("per_share")),
 )
 
 # Families: one member per programme with a launch, or per fiscal year in the horizon.
@@ -161,12 +218,19 @@ FAMILIES: tuple[Outcome, ...] = (
             "announced month (mean: P(on time))", "probability", "higher", _on_time),
     Outcome("fcf.<FY>", "free cash flow", "free cash flow in the fiscal year (April to "
             "March; the part inside the horizon)", "amount", "higher", _fcf),
+    Outcome("debt.<FY>", "debt", "borrowings at the fiscal year's end (or the horizon's)",
+            "amount", "lower", _debt),
+    Outcome("net_debt.<FY>", "net debt", "borrowings less cash at the fiscal year's end "
+            "(negative: net cash)", "amount", "lower", _net_debt),
 )
 
 _APPLIES: dict[str, Callable[[RunResult], bool]] = {
     "deal_closed": lambda r: r.deal_closed is not None,
     "deal_month": lambda r: r.deal_closed is not None,
     "dilution": lambda r: r.dilution is not None,
+    "enterprise_value": lambda r: "enterprise" in r.finance.value,
+    "equity_value": lambda r: "existing" in r.finance.value,
+    "value_per_share": lambda r: "per_share" in r.finance.value,
 }
 
 

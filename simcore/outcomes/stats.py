@@ -19,7 +19,8 @@ import numpy as np
 from simcore.outcomes.registry import Outcome, lookup
 from simcore.timeline import fractional_label
 
-QUANTILES = {"amount": (5, 50, 95), "share": (5, 50, 95), "month": (10, 50, 90)}
+QUANTILES = {"amount": (5, 50, 95), "share": (5, 50, 95), "month": (10, 50, 90),
+             "price": (10, 50, 90)}
 
 
 def _round(x: float | None, nd: int = 6) -> float | None:
@@ -75,9 +76,11 @@ def probability(mask: np.ndarray, bounds: np.ndarray) -> dict:
             "se": _round(replicate_se(np.asarray(mask, float), np.mean, bounds))}
 
 
-def describe(o: Outcome, x: np.ndarray, start: tuple[int, int], bounds: np.ndarray) -> dict:
-    """The statistics of outcome ``o`` with values ``x`` (see the module docstring)."""
-    head = {"label": o.label, "unit": o.unit, "kind": o.kind}
+def describe(o: Outcome, x: np.ndarray, start: tuple[int, int], bounds: np.ndarray,
+             currency: str = "USD") -> dict:
+    """The statistics of outcome ``o`` with values ``x`` (see the module docstring);
+    money in ``currency``."""
+    head = {"label": o.label, "unit": o.unit_in(currency), "kind": o.kind}
     if o.kind == "probability":
         return {**head, **probability(x, bounds)}
     if o.kind == "month":

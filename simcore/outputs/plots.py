@@ -49,11 +49,37 @@ def fan_chart(summary: dict, path: Path) -> None:
                 arrowprops={"arrowstyle": "->"})
     ax.set_title(f"{summary['title']}: cash, {summary['draws']:,} draws "
                  f"(P(below floor) = {cash['p_breach']:.1%})")
-    ax.set_ylabel("cash, USD bn")
+    ax.set_ylabel(f"cash, {cash['unit']}")
     ticks = [i for i, m in enumerate(cash["months"]) if m.endswith("-04")]
     ax.set_xticks(ticks, [f"FY{cash['months'][i][:4]}" for i in ticks])
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def waterfall(summary: dict, path: Path) -> None:
+    """The cash bridge: opening cash, each component's mean contribution, ending cash."""
+    plt = _pyplot()
+    b = summary["bridge"]
+    parts = [(k, x) for k, x in b["components"].items() if abs(x) >= 5e-4]
+    fig, ax = plt.subplots(figsize=(max(8, 1.0 * len(parts) + 3), 5.5), dpi=110)
+    ax.bar(0, b["opening"], color="#4292c6")
+    level = b["opening"]
+    for i, (name, x) in enumerate(parts, start=1):
+        ax.bar(i, x, bottom=level, color="#41ab5d" if x >= 0 else "#cb181d")
+        ax.text(i, level + max(x, 0) + 0.1, f"{x:+.2f}", ha="center", fontsize=8)
+        level += x
+    ax.bar(len(parts) + 1, b["ending"], color="#08306b")
+    names = ["opening", *(k.replace("items.", "").replace("_", " ") for k, _ in parts),
+             "ending"]
+    ax.set_xticks(range(len(names)), names, rotation=35, ha="right")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylabel(f"cash, {b['unit']}")
+    ax.set_title(f"{summary['title']}: cash bridge, mean of {summary['draws']:,} draws "
+                 f"({b['opening']:.1f} to {b['ending']:.1f})")
+    ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

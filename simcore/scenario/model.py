@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from simcore.scenario.finance_refs import check_finance
+from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
 from simcore.scenario.quantity import (
     Fraction,
     Money,
@@ -49,8 +51,10 @@ class Timeline(Strict):
 
 class Balance(Strict):
     opening_cash: Money = Field(description="cash at the start, USD bn")
-    opening_debt: Money = Field(description="borrowings at the start, USD bn")
+    opening_debt: Money | None = Field(None, description="borrowings at the start outside "
+                                       "the debt ladder: never due in the horizon, no coupon")
     market_value: Money | None = Field(None, description="equity value, for dilution")
+    cash_rate: Fraction | None = Field(None, description="annual interest earned on cash")
 
 
 class Operations(Strict):
@@ -88,6 +92,8 @@ class Financing(Strict):
                                  "when on_deal is true")
     probability: Probability = Field(description="chance the event is executed at all")
     on_deal: bool = Field(False, description="only if the partner deal closes, timed from it")
+    discount: Fraction | None = Field(None, description="equity: issue price below market "
+                                      "value per share (dilution prices it)")
     coupon: Fraction | None = Field(None, description="debt: annual interest rate")
     maturity: Months | None = Field(None, description="debt: months to repayment")
     label: str | None = None
@@ -99,6 +105,8 @@ class Financing(Strict):
                              "(months)")
         if self.kind != "debt" and (self.coupon is not None or self.maturity is not None):
             raise ValueError(f"'coupon' and 'maturity' belong to debt, not {self.kind}")
+        if self.discount is not None and self.kind != "equity":
+            raise ValueError(f"'discount' belongs to equity, not {self.kind}")
         if self.on_deal and self.at.unit != "months":
             raise ValueError("with on_deal, 'at' is months after the deal closes (unit: months)")
         return self
@@ -194,6 +202,16 @@ class Scenario(Strict):
     resources: dict[str, Resource] = Field(default_factory=dict)
     milestones: dict[str, Milestone] = Field(default_factory=dict)
     correlations: list[Correlation] = Field(default_factory=list)
+    fx: dict[Literal["JPY", "EUR"], Fx] = Field(default_factory=dict)
+    debt: dict[str, Instrument] = Field(default_factory=dict)
+    credit_lines: dict[str, CreditLine] = Field(default_factory=dict)
+    items: dict[str, LineItem] = Field(default_factory=dict)
+    value: Value | None = None
+
+    @model_validator(mode="after")
+    def _finance_refs(self) -> Scenario:
+        check_finance(self)
+        return self
 
     @model_validator(mode="after")
     def _schedule_refs(self) -> Scenario:
@@ -225,7 +243,8 @@ class Scenario(Strict):
         """Programmes whose launch the schedule engine sets."""
         return [k for k, p in self.programmes.items() if p.schedule is not None]
 
-    @field_validator("savings", "restructuring", "financing", "programmes")
+    @field_validator("savings", "restructuring", "financing", "programmes", "debt",
+                     "credit_lines", "items")
     @classmethod
     def _names(cls, v: dict) -> dict:
         return _check_names(v, "entry")

@@ -28,7 +28,10 @@ from pydantic_core import PydanticCustomError
 from simcore.timeline import month_index, parse_month
 from simcore.uncertainties import distributions as d
 
-UNITS = ("USD bn", "USD bn/yr", "months", "date", "probability", "fraction", "ratio", "count")
+CURRENCIES = ("USD", "JPY", "EUR")
+UNITS = ("USD bn", "USD bn/yr", "JPY bn", "JPY bn/yr", "EUR bn", "EUR bn/yr", "JPY per USD",
+         "EUR per USD", "USD per share", "JPY per share", "EUR per share", "months", "date",
+         "probability", "fraction", "ratio", "count")
 DIST_KEYS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "ci90",
              "bernoulli", "discrete")
 
@@ -175,6 +178,12 @@ class Quantity(Sourced):
     def source(self) -> str:
         return f"fact {self.fact}" if self.fact else f"assumption: {self.assumption}"
 
+    @property
+    def currency(self) -> str | None:
+        """The currency of a money or per-share quantity (None for other units)."""
+        head = self.unit.split()[0]
+        return head if head in CURRENCIES and "per USD" not in self.unit else None
+
 
 def _date_text(v: Any) -> Any:
     if isinstance(v, dt.date):
@@ -291,10 +300,15 @@ def with_unit(*units: str):
     return AfterValidator(check)
 
 
-Money = Annotated[Quantity, with_unit("USD bn")]
-MoneyRate = Annotated[Quantity, with_unit("USD bn/yr")]
+Money = Annotated[Quantity, with_unit(*(f"{c} bn" for c in CURRENCIES))]
+MoneyRate = Annotated[Quantity, with_unit(*(f"{c} bn/yr" for c in CURRENCIES))]
+MoneyAny = Annotated[Quantity, with_unit(*(f"{c} bn{r}" for c in CURRENCIES
+                                           for r in ("", "/yr")))]
+PerShare = Annotated[Quantity, with_unit(*(f"{c} per share" for c in CURRENCIES))]
+FxRate = Annotated[Quantity, with_unit("JPY per USD", "EUR per USD")]
 Months = Annotated[Quantity, with_unit("months")]
 When = Annotated[Quantity, with_unit("date", "months")]
 Probability = Annotated[Quantity, with_unit("probability")]
 Fraction = Annotated[Quantity, with_unit("fraction")]
 Ratio = Annotated[Quantity, with_unit("ratio")]
+Count = Annotated[Quantity, with_unit("count")]

@@ -23,6 +23,9 @@ from simcore.scenario.quantity import Quantity
 from simcore.uncertainties import distributions as d
 
 
+STEP = d.normal(0.0, 1.0)  # a yearly exchange-rate step
+
+
 @dataclass(frozen=True)
 class Input:
     """One random input: its name, distribution and (for written ones) its quantity."""
@@ -33,10 +36,19 @@ class Input:
 
     @property
     def is_event(self) -> bool:
-        return self.quantity is None
+        return self.quantity is None and ".shock_" not in self.name
+
+    @property
+    def unit(self) -> str | None:
+        """The quantity's unit; ``sd`` for an exchange-rate step; None for an event."""
+        if self.quantity is not None:
+            return self.quantity.unit
+        return None if self.is_event else "sd"
 
     @property
     def source(self) -> str:
+        if self.quantity is None and not self.is_event:
+            return "model: standard normal yearly step of the exchange rate"
         if self.quantity is None:
             return "model: uniform draw deciding whether the event happens"
         return self.quantity.source
@@ -65,9 +77,24 @@ def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
     return []
 
 
+def shock_names(sc: Scenario) -> list[str]:
+    """The standard-normal yearly steps of every exchange rate with a volatility."""
+    years = max(1, -(-(sc.timeline.months - 1) // 12))
+    return [f"fx.{cur}.shock_{k}" for cur, fx in sc.fx.items() if fx.volatility is not None
+            for k in range(1, years + 1)]
+
+
 def event_names(scenario: Scenario) -> list[str]:
     """The uniform event draws the model needs."""
     names = [f"financing.{k}.occurs" for k in scenario.financing]
+    for k, ins in scenario.debt.items():
+        if ins.probability is not None:
+            names.append(f"debt.{k}.occurs")
+        if ins.retry is not None:
+            names += [f"debt.{k}.retry.occurs_{j}" for j in range(1, ins.retry.attempts + 1)]
+        if ins.refinance is not None:
+            names.append(f"debt.{k}.refinance.occurs")
+    names += [f"items.{k}.occurs" for k, item in scenario.items.items() if item.when == "event"]
     for k, prog in scenario.programmes.items():
         if prog.schedule is not None:
             names += [f"programmes.{k}.schedule.risks.{r}.occurs" for r in prog.schedule.risks]
@@ -81,6 +108,7 @@ def collect(scenario: Scenario) -> list[Input]:
     start = scenario.start
     found = [Input(path, q.to_dist(start), q) for path, q in quantities(scenario)]
     found += [Input(name, d.UNIT_UNIFORM) for name in event_names(scenario)]
+    found += [Input(name, STEP) for name in shock_names(scenario)]
     return sorted(found, key=lambda i: i.name)
 
 

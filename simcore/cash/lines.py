@@ -1,0 +1,64 @@
+"""Committed credit lines: drawn to hold cash at a level, repaid when cash allows.
+
+Each line, in the order written, is drawn in month ``t`` by what cash (before
+any line, after the lines before it) lacks of its ``draw_below`` level, up to the
+line's size available then (from ``available_from`` to ``maturity``; size in
+its currency at the month's rate). Drawings are repaid as soon as cash would
+stay at that level without them, and in full at maturity. Interest
+(``rate / 12`` on the amount drawn) and the commitment fee (``fee / 12`` on the
+undrawn size) for month ``t`` are paid in month ``t`` on the end of month
+``t-1`` (none in month 0). Drawings are decided on cash before line interest;
+line interest and drawings earn no cash interest.
+
+Liquidity is cash plus the undrawn size of every line available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from simcore.cash.fx import Money
+from simcore.cash.profiles import window
+from simcore.scenario.model import Scenario
+
+Values = Mapping[str, np.ndarray]
+
+
+@dataclass
+class Lines:
+    drawn: np.ndarray           # (draws, months) USD drawn at each month end
+    undrawn: np.ndarray         # (draws, months) USD available and not drawn
+    interest: np.ndarray        # (draws, months) USD, negative: interest and fees paid
+
+
+def available(sc: Scenario, v: Values, money: Money, n: int) -> list[np.ndarray]:
+    """Each line's size available at each month end, USD, (draws, months)."""
+    months = sc.timeline.months
+    out = []
+    for k, line in sc.credit_lines.items():
+        p = f"credit_lines.{k}."
+        start = v[p + "available_from"] if line.available_from is not None else np.zeros(n)
+        on = window(months, np.floor(start), np.floor(v[p + "maturity"])) > 0.5
+        out.append(money.flow(p + "size") * on)
+    return out
+
+
+def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray) -> Lines:
+    """Drawings, undrawn amounts and costs of every line, given cash without the lines."""
+    n, months = cash.shape
+    drawn_all, undrawn, interest = (np.zeros((n, months)) for _ in range(3))
+    for (k, _line), size in zip(sc.credit_lines.items(), available(sc, v, money, n),
+                                strict=True):
+        p = f"credit_lines.{k}."
+        level = money.spot(p + "draw_below")[:, None]
+        drawn = np.minimum(size, np.maximum(level - (cash + drawn_all), 0.0))
+        free = size - drawn
+        fee = v[p + "fee"][:, None] if p + "fee" in v else 0.0
+        cost = v[p + "rate"][:, None] / 12 * drawn + fee / 12 * free
+        interest[:, 1:] -= cost[:, :-1]
+        drawn_all += drawn
+        undrawn += free
+    return Lines(drawn_all, undrawn, interest)
