@@ -3,13 +3,20 @@ retried, a refinancing under stress, a credit line, a yen line item, value."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
-from conftest import q
+from conftest import SCENARIOS, q
+from typer.testing import CliRunner
+
+from cli.app import app
 
 from simcore.experiments.runner import RunSettings, run
 from simcore.outcomes.registry import Thresholds
 from simcore.scenario.loader import load_scenario
+
+runner = CliRunner()
 
 
 def base(months: int = 12, cash: float = 10.0, **extra) -> dict:
@@ -259,3 +266,23 @@ def test_bad_finance_input_names_the_entry(write_yaml, bad, msg):
 
     with pytest.raises(InputError, match=msg.replace(".", r"\.")):
         load_scenario(write_yaml(base(**bad)))
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_bridge_identity_on_every_bundled_scenario(path):
+    r = runner.invoke(app, ["run", str(path), "-n", "300", "--seed", "5", "--json"])
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)
+    b = s["bridge"]
+    assert b["opening"] + sum(b["components"].values()) == pytest.approx(b["ending"],
+                                                                        abs=1e-9)
+    assert b["opening"] == pytest.approx(s["outcomes"]["ending_cash"]["mean"]
+                                         - sum(b["components"].values()), abs=1e-5)
+    assert {"liquidity", "debt", "value"} <= set(s)
+
+
+def test_report_currency_needs_a_rate():
+    r = runner.invoke(app, ["run", str(SCENARIOS / "standalone.yaml"), "-n", "10",
+                            "--currency", "JPY"])
+    assert r.exit_code == 2
+    assert "fx.JPY.spot" in r.output and "Traceback" not in r.output
