@@ -11,7 +11,6 @@ from conftest import SCENARIOS, q
 from typer.testing import CliRunner
 
 from cli.app import app
-
 from simcore.experiments.runner import RunSettings, run
 from simcore.outcomes.registry import Thresholds
 from simcore.scenario.loader import load_scenario

@@ -67,7 +67,7 @@ def waterfall(summary: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(max(8, 1.0 * len(parts) + 3), 5.5), dpi=110)
     ax.bar(0, b["opening"], color="#4292c6")
     level = b["opening"]
-    for i, (name, x) in enumerate(parts, start=1):
+    for i, (_name, x) in enumerate(parts, start=1):
         ax.bar(i, x, bottom=level, color="#41ab5d" if x >= 0 else "#cb181d")
         ax.text(i, level + max(x, 0) + 0.1, f"{x:+.2f}", ha="center", fontsize=8)
         level += x

@@ -22,7 +22,6 @@ from simcore.scenario.model import Scenario
 from simcore.scenario.quantity import Quantity
 from simcore.uncertainties import distributions as d
 
-
 STEP = d.normal(0.0, 1.0)  # a yearly exchange-rate step
 
 
