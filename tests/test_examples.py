@@ -24,3 +24,29 @@ def test_sweep_example_writes_its_csv(tmp_path):
     for p in ("0.2", "0.5", "0.8"):
         assert by[("-3.5", p)] <= by[("-2.5", p)] <= by[("-1.5", p)]
     assert "wrote 9 points" in r.stdout
+
+
+def test_what_ifs_move_the_outcomes_they_should():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    files = sorted(str(p) for p in (ROOT / "examples" / "what_if").glob("*.yaml"))
+    r = CliRunner().invoke(app, ["compare", *files, "--baseline", "what_if_base", "-n", "400",
+                                 "--seed", "7", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    m, paired = d["metrics"], d["paired"]
+    assert len(d["options"]) == 7
+    # repaying a ladder only takes cash out: never a higher minimum cash in any draw
+    assert paired["min_cash"]["what_if_debt_ladder"]["p_beats"] == 0.0
+    assert m["breach"]["what_if_debt_ladder"]["p"] > m["breach"]["what_if_base"]["p"]
+    # an undrawn line adds its size to liquidity and draws keep cash above the floor
+    assert m["min_liquidity"]["what_if_credit_line"]["p50"] > m["min_cash"][
+        "what_if_base"]["p50"] + 2.0
+    assert m["breach"]["what_if_credit_line"]["p"] < m["breach"]["what_if_base"]["p"]
+    # a convertible that converts costs existing holders value per share
+    assert m["value_per_share"]["what_if_preferred"]["p50"] < m["value_per_share"][
+        "what_if_base"]["p50"]

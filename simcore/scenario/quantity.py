@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -193,6 +194,9 @@ def _date_text(v: Any) -> Any:
     return v
 
 
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
 class _Values:
     """Turns a parameter into a float: ISO year-months for date units, else numbers."""
 
@@ -200,6 +204,8 @@ class _Values:
         self.is_date, self.start = is_date, start
 
     def __call__(self, v: Num, what: str) -> float:
+        if isinstance(v, str) and not self.is_date and _NUMBER.match(v.strip()):
+            v = float(v)   # YAML 1.1 reads 3.7e9 (no dot, no exponent sign) as text
         if isinstance(v, str):
             if not self.is_date:
                 raise _rule("{what}: expected a number, got '{v}'", what=what, v=v)
