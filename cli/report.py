@@ -73,7 +73,8 @@ def print_headlines(s: dict) -> None:
     """Every registered outcome but the per-programme and per-year ones, then the breach
     by fiscal year."""
     cash = s["cash"]
-    t = Table(title=f"Headlines (floor {cash['floor']:g} {cash['unit']}; every outcome: "
+    t = Table(title=f"Headlines (floor {cash['floor']:g} {cash.get('floor_unit', 'USD bn')}; "
+                    "every outcome: "
                     "sim outcomes)")
     t.add_column("outcome")
     t.add_column("value", justify="right")

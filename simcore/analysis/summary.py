@@ -88,6 +88,7 @@ def _cash(res: RunResult, t: Thresholds, values: dict) -> dict:
         "min": {**percentiles(values["min_cash"][1], (5, 50, 95), b),
                 "month": month_percentiles(values["min_cash_month"][1], (5, 50, 95), start, b)},
         "floor": round(float(np.median(floor_of(res, t))), 6),
+        "floor_unit": res.scenario.floor.unit,
         "p_breach": round(float(breach.mean()), 6),
         "p_breach_se": _round(replicate_se(breach, np.mean, b), 6),
         "breach_by_fy": _breach_by_fy(res, first),

@@ -40,8 +40,9 @@ def fan_chart(summary: dict, path: Path) -> None:
     ax.fill_between(x, cash["p5"], cash["p95"], color="#9ecae1", alpha=0.6, label="P5-P95")
     ax.fill_between(x, cash["p25"], cash["p75"], color="#4292c6", alpha=0.6, label="P25-P75")
     ax.plot(x, cash["p50"], color="#08306b", lw=2, label="median")
-    ax.axhline(cash["floor"], color="#cb181d", ls="--", lw=1.2,
-               label=f"floor {cash['floor']:g}")
+    if cash.get("floor_unit", cash["unit"]) == cash["unit"]:   # else: not on this axis
+        ax.axhline(cash["floor"], color="#cb181d", ls="--", lw=1.2,
+                   label=f"floor {cash['floor']:g}")
     i_min = min(range(len(cash["p50"])), key=lambda i: cash["p50"][i])
     ax.annotate(f"median path's low {cash['p50'][i_min]:.1f} ({cash['months'][i_min]}); "
                 f"per-draw minimum P50 {cash['min']['p50']:.1f}",
@@ -67,9 +68,10 @@ def waterfall(summary: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(max(8, 1.0 * len(parts) + 3), 5.5), dpi=110)
     ax.bar(0, b["opening"], color="#4292c6")
     level = b["opening"]
+    pad = 0.01 * max(abs(b["opening"]), abs(b["ending"]), 1e-9)
     for i, (_name, x) in enumerate(parts, start=1):
         ax.bar(i, x, bottom=level, color="#41ab5d" if x >= 0 else "#cb181d")
-        ax.text(i, level + max(x, 0) + 0.1, f"{x:+.2f}", ha="center", fontsize=8)
+        ax.text(i, level + max(x, 0) + pad, f"{x:+.2f}", ha="center", fontsize=8)
         level += x
     ax.bar(len(parts) + 1, b["ending"], color="#08306b")
     names = ["opening", *(k.replace("items.", "").replace("_", " ") for k, _ in parts),
@@ -136,10 +138,11 @@ def compare_fans(summaries: dict[str, dict], path: Path) -> None:
         ax.plot(x, cash["p50"], color=colour, lw=2, ls=("-", "--", ":", "-.")[k // 8 % 4],
                 label=f"{name} P50")
         floor, months = cash["floor"], cash["months"]
-    ax.axhline(floor, color="black", ls="--", lw=1, label=f"floor {floor:g}")
+    if cash.get("floor_unit", cash["unit"]) == cash["unit"]:
+        ax.axhline(floor, color="black", ls="--", lw=1, label=f"floor {floor:g}")
     ticks = [i for i, m in enumerate(months) if m.endswith("-04")]
     ax.set_xticks(ticks, [f"FY{months[i][:4]}" for i in ticks])
-    ax.set_ylabel("cash, USD bn")
+    ax.set_ylabel(f"cash, {cash['unit']}")
     ax.set_title("Cash by option (median paths), common random numbers")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
