@@ -60,6 +60,13 @@ def fiscal_years(start: tuple[int, int], count: int) -> np.ndarray:
     return np.array([fiscal_year(start, i) for i in range(count)], dtype=int)
 
 
+def fiscal_year_ends(start: tuple[int, int], count: int) -> list[int]:
+    """Month index of the last month of each fiscal year in ``count`` months (the last
+    month of the horizon ends the final, perhaps partial, year)."""
+    return [t for t in range(count)
+            if t == count - 1 or fiscal_year(start, t + 1) != fiscal_year(start, t)]
+
+
 def fiscal_year_label(year: int) -> str:
     return f"FY{year}"
 

@@ -28,7 +28,7 @@ from simcore.outcomes.stats import (
     percentiles,
     replicate_se,
 )
-from simcore.timeline import fiscal_year, fiscal_year_label, month_labels
+from simcore.timeline import fiscal_year, fiscal_year_ends, fiscal_year_label, month_labels
 
 FAN = (5, 10, 25, 50, 75, 90, 95)
 
@@ -126,24 +126,17 @@ def _first_breach(first: np.ndarray, start) -> dict:
 
 
 def _fy_end(res: RunResult, labels: list[str]) -> dict:
-    out = {}
-    for t, label in enumerate(labels):
-        if label.endswith("-03") or t == len(labels) - 1:
-            fy = fiscal_year_label(fiscal_year(res.scenario.start, t))
-            out[fy] = {"month": label, **percentiles(res.cash[:, t], (5, 50, 95),
-                                                      res.replicates)}
-    return out
+    start = res.scenario.start
+    return {fiscal_year_label(fiscal_year(start, t)): {
+        "month": labels[t], **percentiles(res.cash[:, t], (5, 50, 95), res.replicates)}
+        for t in fiscal_year_ends(start, len(labels))}
 
 
 def _breach_by_fy(res: RunResult, first: np.ndarray) -> dict:
     """P(cash has gone below the floor by the end of each fiscal year)."""
     start = res.scenario.start
-    months = res.cash.shape[1]
-    out = {}
-    for t in range(months):
-        if t == months - 1 or fiscal_year(start, t + 1) != fiscal_year(start, t):
-            out[fiscal_year_label(fiscal_year(start, t))] = round(float((first <= t).mean()), 6)
-    return out
+    return {fiscal_year_label(fiscal_year(start, t)): round(float((first <= t).mean()), 6)
+            for t in fiscal_year_ends(start, res.cash.shape[1])}
 
 
 def _round(x: float | None, nd: int) -> float | None:

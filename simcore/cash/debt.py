@@ -73,8 +73,7 @@ class _Tranche:
 def simulate_debt(sc: Scenario, v: Values, money: Money, n: int,
                   closed: np.ndarray | None, close: np.ndarray | None) -> Flows:
     months = sc.timeline.months
-    z = (np.zeros((n, months)) for _ in range(5))
-    out = Flows(*z)
+    out = Flows(*(np.zeros((n, months)) for _ in range(5)))
     for k, f in sc.financing.items():
         if f.kind == "debt":
             tr = _financing_tranche(f"financing.{k}.", f.on_deal, v, n, closed, close)

@@ -25,7 +25,7 @@ from simcore.experiments import DEFAULT_CHUNK
 from simcore.outcomes.registry import Thresholds, evaluate, first_for_good
 from simcore.scenario.model import Scenario
 from simcore.schedule.batch import schedule_batch
-from simcore.timeline import fiscal_years, month_index
+from simcore.timeline import fiscal_year_ends, fiscal_years, month_index
 from simcore.uncertainties import inputs as inputs_mod
 from simcore.uncertainties.sampling import (
     GivenUniforms,
@@ -203,7 +203,7 @@ class _Buffers:
         self.drivers: dict[str, np.ndarray] = {}
         self.values = {k: np.empty(n) for k in names} if keep else {}
         self.finance: Finance | None = None
-        self.fys = fiscal_years(sc.start, months)
+        self.start = sc.start
 
     def store(self, a: int, b: int, p: CashPaths, fys, fy_list, floor, launches, v) -> None:
         self.cash[a:b] = p.cash
@@ -227,7 +227,7 @@ class _Buffers:
         f = self.finance
         if f is None:
             months = p.cash.shape[1]
-            ends = [t for t in range(months) if t == months - 1 or self.fys[t + 1] != self.fys[t]]
+            ends = fiscal_year_ends(self.start, months)
             f = self.finance = Finance(np.empty(n), {}, ends, np.empty((n, len(ends))),
                                        np.empty(n))
             if p.liquidity is not None:

@@ -7,28 +7,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from simcore.scenario.quantity import Quantity
+from simcore.scenario.quantity import Quantity, quantities
 
 if TYPE_CHECKING:
     from simcore.scenario.model import Scenario
 
 
-def money_quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity]]:
+def money_quantities(model: BaseModel) -> list[tuple[str, Quantity]]:
     """Every quantity with a currency, with its dotted path."""
-    out: list[tuple[str, Quantity]] = []
-    for name in type(model).model_fields:
-        out.extend(_walk(getattr(model, name), f"{prefix}{name}"))
-    return out
-
-
-def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
-    if isinstance(value, Quantity):
-        return [(path, value)] if value.currency is not None else []
-    if isinstance(value, BaseModel):
-        return money_quantities(value, path + ".")
-    if isinstance(value, dict):
-        return [x for k, item in value.items() for x in _walk(item, f"{path}.{k}")]
-    return []
+    return [(path, q) for path, q in quantities(model) if q.currency is not None]
 
 
 def check_finance(sc: Scenario) -> None:

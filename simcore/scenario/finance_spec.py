@@ -154,7 +154,7 @@ class LineItem(Strict):
             raise ValueError("'programme' goes with when: launch, and when: launch needs one")
         if self.weights is not None and (min(self.weights) < 0 or sum(self.weights) <= 0):
             raise ValueError("weights must be non-negative with a positive sum")
-        if self.amount.unit.endswith("/yr") is False and self.ramp_months is not None:
+        if self.one_off and self.ramp_months is not None:
             raise ValueError("'ramp_months' applies to a flow per year (unit '<CUR> bn/yr')")
         return self
 

@@ -15,11 +15,10 @@ import difflib
 from dataclasses import dataclass
 
 import numpy as np
-from pydantic import BaseModel
 
 from simcore.errors import InputError, Problem
 from simcore.scenario.model import Scenario
-from simcore.scenario.quantity import Quantity
+from simcore.scenario.quantity import Quantity, quantities
 from simcore.uncertainties import distributions as d
 
 STEP = d.normal(0.0, 1.0)  # a yearly exchange-rate step
@@ -51,29 +50,6 @@ class Input:
         if self.quantity is None:
             return "model: uniform draw deciding whether the event happens"
         return self.quantity.source
-
-
-def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity]]:
-    """Every Quantity in ``model`` with its dotted path, in document order."""
-    out: list[tuple[str, Quantity]] = []
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        path = f"{prefix}{name}"
-        out.extend(_walk(value, path))
-    return out
-
-
-def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
-    if isinstance(value, Quantity):
-        return [(path, value)]
-    if isinstance(value, BaseModel):
-        return quantities(value, path + ".")
-    if isinstance(value, dict):
-        out = []
-        for key, item in value.items():
-            out.extend(_walk(item, f"{path}.{key}"))
-        return out
-    return []
 
 
 def shock_names(sc: Scenario) -> list[str]:
