@@ -46,6 +46,7 @@ def print_summary(s: dict) -> None:
 
 # shown in the launch, FCF and debt tables
 FAMILIES = ("launch.", "on_time.", "fcf.", "debt.", "net_debt.")
+LIQUIDITY = ("min_liquidity", "min_liquidity_month", "liquidity_breach")
 NEVER = {"min_cash_month": "-", "first_breach_month": "never", "fcf_positive_month":
          "not by horizon", "deal_month": "not closed"}
 
@@ -78,9 +79,13 @@ def print_headlines(s: dict) -> None:
                     "sim outcomes)")
     t.add_column("outcome")
     t.add_column("value", justify="right")
+    lines = bool(s["liquidity"]["credit_lines"])
     for name, r in s["outcomes"].items():
-        if name.startswith(FAMILIES) or name == "first_breach_month":
+        if name.startswith(FAMILIES) or name in ("first_breach_month",
+                                                 "first_liquidity_breach_month"):
             continue   # first breach: shown among the draws that breach, below
+        if name in LIQUIDITY and not lines:
+            continue   # without credit lines liquidity is cash: the cash rows say it
         t.add_row(_outcome_label(r), _outcome_cell(name, r))
         if name == "breach":
             t.add_row("  by the end of", ", ".join(f"{k} {v:.1%}"
@@ -89,6 +94,8 @@ def print_headlines(s: dict) -> None:
                 fb = cash["first_breach_month"]
                 t.add_row("  first breach P10 / P50 / P90 (draws that breach)",
                           " / ".join(str(fb[k] or "never") for k in ("p10", "p50", "p90")))
+    if not lines:
+        t.caption = "no credit lines: liquidity equals cash"
     out.print(t)
 
 
