@@ -86,7 +86,9 @@ def _shown(data: dict) -> list[str]:
     """The outcomes the table shows: all but the per-programme P(on time) and the per-year
     FCF and debt (those, like everything, are in --json and compare.csv)."""
     return [m for m in data["metrics"]
-            if not m.startswith(("on_time.", "fcf.", "debt.", "net_debt."))]
+            if not m.startswith(("on_time.", "fcf.", "debt.", "net_debt.", "fcf_positive.",
+                                 "fcf_positive_for_good_by.", "core_flow.",
+                                 "fcf_before_one_offs."))]
 
 
 def _value(kind: str, stat: dict) -> str:

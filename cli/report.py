@@ -32,6 +32,8 @@ def print_summary(s: dict) -> None:
     out.print(t)
 
     print_headlines(s)
+    if s.get("cash_positive"):
+        print_cash_positive(s["cash_positive"])
     print_debt(s)
     print_bridge(s["bridge"])
     if s.get("launches"):
@@ -45,7 +47,8 @@ def print_summary(s: dict) -> None:
 
 
 # shown in the launch, FCF and debt tables
-FAMILIES = ("launch.", "on_time.", "fcf.", "debt.", "net_debt.")
+FAMILIES = ("launch.", "on_time.", "fcf.", "debt.", "net_debt.", "fcf_positive.",
+            "fcf_positive_for_good_by.", "core_flow.", "fcf_before_one_offs.")
 LIQUIDITY = ("min_liquidity", "min_liquidity_month", "liquidity_breach")
 NEVER = {"min_cash_month": "-", "first_breach_month": "never", "fcf_positive_month":
          "not by horizon", "deal_month": "not closed"}
@@ -99,6 +102,32 @@ def print_headlines(s: dict) -> None:
     out.print(t)
 
 
+def print_cash_positive(cp: dict, years: tuple[int, ...] = (2026, 2027)) -> None:
+    """The readings of "cash positive in <year>": P(FCF > 0) over the fiscal year, over
+    the calendar year, and P(monthly FCF positive for good by December)."""
+    kinds = ("fiscal_year", "calendar_year", "for_good_by_december")
+    keys = {kind: {k[2:]: r for k, r in cp[kind].items()} for kind in kinds}
+    shown = [str(y) for y in years if any(str(y) in keys[kind] for kind in kinds)] or \
+        sorted({y for kind in kinds for y in keys[kind]})[:2]
+    t = Table(title="Cash positive readings: P(free cash flow > 0), ± standard error")
+    for col in ("year", "fiscal year (Apr-Mar)", "calendar year (Jan-Dec)",
+                "for good by December"):
+        t.add_column(col, justify="right")
+
+    def cell(kind: str, y: str, name: str) -> str:
+        r = keys[kind].get(y)
+        if r is None:
+            return "- (outside horizon)"
+        se = f" ±{r['se']:.1%}" if r.get("se") is not None else ""
+        return f"{name}{y}: {r['p']:.1%}{se}"
+
+    for y in shown:
+        t.add_row(y, cell("fiscal_year", y, "FY"), cell("calendar_year", y, "CY"),
+                  cell("for_good_by_december", y, "Dec "))
+    t.caption = "for good by December: FCF positive every month from then to the horizon"
+    out.print(t)
+
+
 def print_debt(s: dict) -> None:
     """Borrowings, net debt and liquidity at each fiscal year's end (P50 [P5, P95])."""
     d, liq = s["debt"], s["liquidity"]
@@ -142,8 +171,9 @@ def print_launches(launches: dict) -> None:
         top = r.get("drivers", [{}])[0]
         driver = f"{top['driver']} ({top['p_main']:.0%})" if top.get("p_main") else "-"
         delay = r["mean_delay_months"]
-        t.add_row(name, r.get("plant") or "-", r["target"], *(str(r[k] or "never")
+        t.add_row(name, r.get("plant") or "-", r["target"] or "-", *(str(r[k] or "never")
                                                              for k in ("p10", "p50", "p90")),
-                  f"{r['p_on_time']:.0%}", "-" if delay is None else f"{delay:+.1f} mo",
+                  "-" if r["p_on_time"] is None else f"{r['p_on_time']:.0%}",
+                  "-" if delay is None else f"{delay:+.1f} mo",
                   f"{r['p_cancelled']:.0%}", driver)
     out.print(t)

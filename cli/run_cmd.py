@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from cli.checks_report import pre_run_checks
 from cli.common import err, guarded, out, print_json
 from cli.progress import LazyProgress
 from cli.report import print_summary
@@ -53,6 +54,8 @@ def run(
                               "(memory; results do not depend on it)"),
     engine: EngineChoice = typer.Option(EngineChoice.fast, "--engine", help="schedule engine: "
                                         "vectorised, or SimPy (the reference; slower)"),
+    no_checks: bool = typer.Option(False, "--no-checks", help="run even if the scenario's "
+                                   "checks fail (they run on a pilot before the run)"),
 ) -> None:
     """Run one scenario and summarise cash, free cash flow and launches."""
     from simcore.api import simulate
@@ -63,11 +66,14 @@ def run(
     loaded = load_scenario(scenario)
     if out_dir is not None:
         check_target(out_dir, force)
+    checks = pre_run_checks(loaded, no_checks, not (quiet or json_out))
     settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
                            chunk=chunk, keep_inputs=out_dir is not None,
                            engine=engine.value, currency=currency.value)
     with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
         sim = simulate(loaded, settings, progress=progress)
+    if checks is not None:
+        sim.summary["checks"] = checks
     if json_out:
         print_json(sim.summary)
     elif not quiet:

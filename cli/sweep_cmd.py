@@ -33,6 +33,9 @@ def sweep(
                                            "(default: the input's P1 to P99)"),
     sobol_n: int | None = typer.Option(None, "--sobol", min=2, help="Sobol indices with N "
                                        "base samples (a power of 2)"),
+    by: str | None = typer.Option(None, "--by", help="with --sobol: group the inputs; "
+                                  "'basis' gives the share of each headline outcome's "
+                                  "variance from fact, derived and judgement inputs"),
     draws: int = typer.Option(2000, "--draws", "-n", min=1, help="draws per point"),
     seed: int = typer.Option(20250401, "--seed", "-s", min=0),
     workers: int = typer.Option(0, "--workers", min=0, help="local worker processes"),
@@ -64,7 +67,11 @@ def sweep(
     with contextlib.closing(executor):
         _executed(data, loaded, params, settings, executor, out_dir, resume, tornado_, metric,
                   quiet or json_out)
-    _analysed(data, loaded, settings, metric, breakeven_path, versus, value_range, sobol_n)
+    if by is not None and (by != "basis" or not sobol_n):
+        raise InputError(Problem(f"--by takes 'basis', with --sobol N (got '{by}')",
+                                 path="--by"))
+    _analysed(data, loaded, settings, metric, breakeven_path, versus, value_range, sobol_n,
+              by)
     _report(data, out_dir, json_out, quiet)
 
 
@@ -92,7 +99,8 @@ def _prepare(out_dir: Path, resume: bool, force: bool) -> None:
 
 
 def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
-              versus: Path | None, value_range: str | None, sobol_n: int | None) -> None:
+              versus: Path | None, value_range: str | None, sobol_n: int | None,
+              by: str | None = None) -> None:
     """Break-even and Sobol indices (in this process), into ``data``."""
     from simcore.analysis.sensitivity import breakeven, sobol
     from simcore.scenario.loader import load_scenario
@@ -104,7 +112,10 @@ def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
         lo, hi = _range(loaded, path, value_range)
         data["breakeven"] = breakeven(loaded, path, lo, hi, load_scenario(versus).scenario,
                                       settings, metric)
-    if sobol_n:
+    if sobol_n and by == "basis":
+        data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
+                              headline_metrics(loaded.scenario), by="basis")
+    elif sobol_n:
         data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
                               ["min_cash", "ending_cash", "fcf_positive_month"])
 
@@ -193,7 +204,9 @@ def _print(data: dict) -> None:
         out.print(f"[bold]Break-even[/] of {data['scenario']} against {b['versus']} on "
                   f"{b['metric']} over {b['range']}: {verdict} (mean paired edge "
                   f"{b['edge_at_low']} at the low end, {b['edge_at_high']} at the high end)")
-    if data.get("sobol"):
+    if data.get("sobol", {}).get("by") == "basis":
+        _print_by_basis(data["sobol"])
+    elif data.get("sobol"):
         for metric, rows in data["sobol"]["metrics"].items():
             t = Table(title=f"Sobol indices of {metric} ({data['sobol']['evaluations']:,} "
                             "model evaluations; 95% intervals)")
@@ -204,6 +217,30 @@ def _print(data: dict) -> None:
                           f"{_fmt(r['S1_ci'][1])}]", _fmt(r["ST"]),
                           f"[{_fmt(r['ST_ci'][0])}, {_fmt(r['ST_ci'][1])}]")
             out.print(t)
+
+
+def headline_metrics(sc) -> list[str]:
+    """The outcomes a committee reads first, those the scenario can give."""
+    out = ["min_cash", "breach", "ending_cash", "fcf_positive_month"]
+    if sc.credit_lines:
+        out += ["min_liquidity", "liquidity_breach"]
+    if sc.value is not None:
+        out += ["value_per_share" if sc.value.shares is not None else "equity_value"]
+    return out
+
+
+def _print_by_basis(sob: dict) -> None:
+    t = Table(title=f"Share of variance by basis ({sob['evaluations']:,} model evaluations; "
+                    "S: the group alone, ST: with its interactions; 95% intervals)")
+    t.add_column("outcome")
+    for g, names in sob["groups"].items():
+        t.add_column(f"{g} ({len(names)})", justify="right")
+    for metric, rows in sob["metrics"].items():
+        cells = {r["group"]: f"S {_fmt(r['S'])} [{_fmt(r['S_ci'][0])}, {_fmt(r['S_ci'][1])}]"
+                 f"\nST {_fmt(r['ST'])} [{_fmt(r['ST_ci'][0])}, {_fmt(r['ST_ci'][1])}]"
+                 for r in rows}
+        t.add_row(metric, *(cells.get(g, "") for g in sob["groups"]))
+    out.print(t)
 
 
 SHOWN = (("min_cash_p50", "min cash P50"), ("min_cash_p5", "min cash P5"),

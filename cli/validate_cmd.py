@@ -1,4 +1,7 @@
-"""``sim validate FILE...``: check scenario files; exit 0 when all are valid."""
+"""``sim validate FILE...``: check scenario files; exit 0 when all are valid.
+
+A scenario with ``checks`` also runs them on a pilot run and prints one line per
+check (pass or FAIL); a failed check makes the exit code 2, as in ``sim run``."""
 
 from __future__ import annotations
 
@@ -27,5 +30,18 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")
         n = len(loaded.scenario.programmes)
         out.print(f"ok  {file}  ({loaded.scenario.name}: {loaded.scenario.title}; "
                   f"{n} programmes)", markup=False, highlight=False)
+        bad += _checks(loaded)
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _checks(loaded) -> int:
+    """Run and print the scenario's checks; 1 when one fails."""
+    if not loaded.scenario.checks:
+        return 0
+    from cli.checks_report import print_checks
+    from simcore.analysis.checks import run_checks
+
+    results = run_checks(loaded)
+    print_checks(results)
+    return int(any(not r.passed for r in results))

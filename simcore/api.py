@@ -136,7 +136,9 @@ def breakeven(option: Source, path: str, low: float, high: float, versus: Source
 
 
 def sobol_indices(scenario: Source, n: int = 256, metrics: list[str] | None = None,
-                  settings: RunSettings | None = None, **options) -> dict:
-    """First-order and total Sobol indices with 95% intervals."""
+                  settings: RunSettings | None = None, by: str | None = None,
+                  **options) -> dict:
+    """First-order and total Sobol indices with 95% intervals; ``by="basis"`` groups the
+    inputs by basis (fact, derived, judgement, chance)."""
     return sensitivity.sobol(load(scenario).scenario, n, _settings(settings, options),
-                             metrics or ["min_cash", "ending_cash"])
+                             metrics or ["min_cash", "ending_cash"], by=by)

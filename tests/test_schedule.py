@@ -107,29 +107,36 @@ def test_exact_event_log_of_a_small_plan(write_yaml):
         "a": ("2025-04", {"uses": {"industrialisation": "line"}}),
         "b": ("2025-05", {"uses": {"industrialisation": "line"},
                           "needs": {"engineering": ["deal"]}, "risks": risk}),
+        "c": ("2025-11", {}),
     }, resources=line, deal=deal)
     sc = load_scenario(write_yaml(data)).scenario
     found = collect(sc)
     v = sample(found, UniformSource(1, 1), 0, 1)
     _, log = simulate_draw(build_plan(sc, v), 0)
-    # Phases are 5 months; the deal closes at 6 and halves phases that start after it.
-    # b: design 1-6; engineering 6-8.5; validation 8.5-11, then a 2-month risk event.
-    # a: design 0-5, engineering 5-10 (both began before the close); validation 10-12.5;
-    # a takes the line at 12.5 (b is still in its risk delay) and launches at 15;
-    # b wants the line at 13, queues until 15, and launches at 17.5.
+    # Phases are 5 months; the deal closes at 6 and halves the phases of programmes
+    # whose development starts after it: only c's (2.5 months each, from 7).
+    # b: design 1-6; engineering (it needs the deal) 6-11; validation 11-16, then a
+    # 2-month risk event. a: design 0-5, engineering 5-10, validation 10-15, takes the
+    # line at 15 and launches at 20; b wants the line at 18, queues until 20, launches
+    # at 25. c: 7-9.5-12-14.5-17.
     assert log == [
         (0.0, "a", "development starts"), (0.0, "a", "design starts"),
         (1.0, "b", "development starts"), (1.0, "b", "design starts"),
         (5.0, "a", "engineering starts"),
         (6.0, "deal", "closed"),
         (6.0, "b", "engineering starts"),
-        (8.5, "b", "validation starts"),
+        (7.0, "c", "development starts"), (7.0, "c", "design starts"),
+        (9.5, "c", "engineering starts"),
         (10.0, "a", "validation starts"),
-        (11.0, "b", "risk event in validation: +2"),
-        (12.5, "a", "industrialisation starts"),
-        (15.0, "a", "start of production"),
-        (15.0, "b", "industrialisation starts"),
-        (17.5, "b", "start of production"),
+        (11.0, "b", "validation starts"),
+        (12.0, "c", "validation starts"),
+        (14.5, "c", "industrialisation starts"),
+        (15.0, "a", "industrialisation starts"),
+        (16.0, "b", "risk event in validation: +2"),
+        (17.0, "c", "start of production"),
+        (20.0, "a", "start of production"),
+        (20.0, "b", "industrialisation starts"),
+        (25.0, "b", "start of production"),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The summary blocks of the financial core: liquidity, debt, value and the cash bridge.
+"""The summary blocks of the financial core: liquidity, debt, value, the cash bridge and
+the readings of "cash positive".
 
 The bridge gives, from the opening to the ending cash, the mean over draws of
 each component's total over the horizon; opening plus the sum of the components
@@ -11,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from simcore.experiments.runner import RunResult
-from simcore.outcomes.stats import month_percentiles, percentiles, replicate_se
+from simcore.outcomes.stats import month_percentiles, percentiles, probability, replicate_se
 from simcore.timeline import fiscal_year, fiscal_year_label, month_label
 
 # the bridge's order: operations first, financing last
-ORDER = ("operations", "savings", "restructuring", "capex", "programmes", "partner", "items.",
-         "interest_paid", "interest_earned", "asset_sales", "equity", "debt_raised",
+ORDER = ("operations", "erosion", "savings", "restructuring", "capex", "programmes", "partner",
+         "items.", "interest_paid", "interest_earned", "asset_sales", "equity", "debt_raised",
          "debt_repaid", "credit_lines", "fx_translation")
 
 
@@ -71,6 +72,40 @@ def value(res: RunResult, values: dict) -> dict:
                          "se_mean": _r(replicate_se(x, np.mean, res.replicates))}
     if "value_per_share" in out:
         out["value_per_share"]["unit"] = f"{res.currency} per share"
+    deal = res.scenario.deal
+    if deal is not None and deal.exchange is not None:
+        out["exchange"] = _exchange(res, deal.exchange)
+    return out
+
+
+def _exchange(res: RunResult, ex) -> dict:
+    start = res.scenario.start
+    return {"closed_draws": "value per share is the exchange consideration, ratio x "
+                            "acquirer_price at the close (not discounted); equity value is "
+                            "that x value.shares; collapsed draws keep the standalone value",
+            "ratio": ex.ratio.to_dist(start).describe(),
+            "acquirer_price": ex.acquirer_price.to_dist(start).describe(),
+            "acquirer_price_unit": ex.acquirer_price.unit,
+            "p_closed": round(float(np.mean(res.deal_closed)), 6)}
+
+
+CASH_POSITIVE = {"fiscal_year": "fcf_positive.FY", "calendar_year": "fcf_positive.CY",
+                 "for_good_by_december": "fcf_positive_for_good_by.CY"}
+
+
+def cash_positive(res: RunResult, values: dict) -> dict:
+    """P(cash positive) by year, read three ways (see simcore.outcomes.readings)."""
+    out: dict = {kind: {name.split(".", 1)[1]: probability(x, res.replicates)
+                        for name, (_, x) in values.items() if name.startswith(prefix)}
+                 for kind, prefix in CASH_POSITIVE.items()}
+    out["definitions"] = {
+        "fiscal_year": "FCF summed over April-March is above zero",
+        "calendar_year": "FCF summed over January-December is above zero (whole years "
+                         "inside the horizon)",
+        "for_good_by_december": "monthly FCF is above zero in every month from one on or "
+                                "before December to the horizon (fcf_positive_month <= "
+                                "December); implies the next calendar and fiscal year "
+                                "are positive"}
     return out
 
 

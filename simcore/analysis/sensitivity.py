@@ -149,12 +149,17 @@ def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenari
 
 
 def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
-          n_resamples: int = 200) -> dict:
-    """First-order and total Sobol indices of ``metrics`` with 95% bootstrap intervals."""
+          n_resamples: int = 200, by: str | None = None) -> dict:
+    """First-order and total Sobol indices of ``metrics`` with 95% bootstrap intervals;
+    with ``by="basis"``, of the input groups fact, derived, judgement and chance."""
     if n < 2 or n & (n - 1):
         raise InputError(Problem(f"--sobol takes a power of 2, got {n} (try "
                                  f"{1 << max(1, int(n).bit_length() - 1)})", path="--sobol"))
     names = uncertain_inputs(sc)
+    if by == "basis":
+        from simcore.analysis.sobol_groups import sobol_by_basis
+
+        return sobol_by_basis(sc, n, settings, metrics, names, n_resamples)
     horizon = float(sc.timeline.months)
 
     def func(x: np.ndarray) -> np.ndarray:

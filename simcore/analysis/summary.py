@@ -9,8 +9,9 @@ happen within the horizon in that share of draws.
 The per-draw values come from the outcome registry, with the thresholds (the
 floor) applied here: :func:`summarise` with another floor re-analyses the same
 run. ``outcomes`` holds every registered outcome's statistics; the ``cash``,
-``deal``, ``launches``, ``dilution``, ``liquidity``, ``debt``, ``value`` and
-``bridge`` blocks lay the main ones out for reading (money in the run's currency).
+``deal``, ``launches``, ``dilution``, ``liquidity``, ``debt``, ``value``,
+``bridge`` and ``cash_positive`` (the three readings of "cash positive" by year)
+blocks lay the main ones out for reading (money in the run's currency).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
     if res.deal_closed is not None and sc.deal is not None:
         summary["deal"] = _deal(res, values)
     if res.launches:
-        summary["launches"] = summarise_launches(sc, res.launches, res.drivers)
+        summary["launches"] = summarise_launches(sc, res.launches, res.drivers,
+                                                 res.targets)
     if res.dilution is not None:
         summary["dilution"] = percentiles(res.dilution, (10, 50, 90), res.replicates)
     if res.correlations:
@@ -70,6 +72,7 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
     if sc.value is not None:
         summary["value"] = finance.value(res, values)
     summary["bridge"] = finance.bridge(res)
+    summary["cash_positive"] = finance.cash_positive(res, values)
     summary["outcomes"] = {name: describe(o, x, sc.start, res.replicates, res.currency)
                            for name, (o, x) in values.items()}
     return summary

@@ -3,7 +3,9 @@
 Each line, in the order written, is drawn in month ``t`` by what cash (before
 any line, after the lines before it) lacks of its ``draw_below`` level, up to the
 line's size available then (from ``available_from`` to ``maturity``; size in
-its currency at the month's rate). Drawings are repaid as soon as cash would
+its currency at the month's rate). A line ``on_deal`` exists only in draws where
+the deal closes, from the close (or the later ``available_from`` date, or
+``available_from`` months after the close). Drawings are repaid as soon as cash would
 stay at that level without them, and in full at maturity. Interest
 (``rate / 12`` on the amount drawn) and the commitment fee (``fee / 12`` on the
 undrawn size) for month ``t`` are paid in month ``t`` on the end of month
@@ -34,24 +36,41 @@ class Lines:
     interest: np.ndarray        # (draws, months) USD, negative: interest and fees paid
 
 
-def available(sc: Scenario, v: Values, money: Money, n: int) -> list[np.ndarray]:
-    """Each line's size available at each month end, USD, (draws, months)."""
+def available(sc: Scenario, v: Values, money: Money, n: int, closed=None, close=None
+              ) -> list[np.ndarray]:
+    """Each line's size available at each month end, USD, (draws, months); ``closed``
+    and ``close`` (the deal, per draw) place the lines that come with it."""
     months = sc.timeline.months
     out = []
     for k, line in sc.credit_lines.items():
         p = f"credit_lines.{k}."
         start = v[p + "available_from"] if line.available_from is not None else np.zeros(n)
+        exists = np.ones(n, bool)
+        if line.on_deal:
+            start = _from_close(line, start, close)
+            exists = closed
         on = window(months, np.floor(start), np.floor(v[p + "maturity"])) > 0.5
-        out.append(money.flow(p + "size") * on)
+        out.append(money.flow(p + "size") * (on & exists[:, None]))
     return out
 
 
-def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray) -> Lines:
+def _from_close(line, start: np.ndarray, close: np.ndarray) -> np.ndarray:
+    """When an on-deal line becomes available: the close, the later of it and a date,
+    or months after it."""
+    if line.available_from is None:
+        return close
+    if line.available_from.unit == "date":
+        return np.maximum(start, close)
+    return close + start
+
+
+def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray, closed=None,
+         close=None) -> Lines:
     """Drawings, undrawn amounts and costs of every line, given cash without the lines."""
     n, months = cash.shape
     drawn_all, undrawn, interest = (np.zeros((n, months)) for _ in range(3))
-    for (k, _line), size in zip(sc.credit_lines.items(), available(sc, v, money, n),
-                                strict=True):
+    for (k, _line), size in zip(sc.credit_lines.items(),
+                                available(sc, v, money, n, closed, close), strict=True):
         p = f"credit_lines.{k}."
         level = money.spot(p + "draw_below")[:, None]
         drawn = np.minimum(size, np.maximum(level - (cash + drawn_all), 0.0))

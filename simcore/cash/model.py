@@ -24,16 +24,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simcore.cash import debt as debt_mod
+from simcore.cash import erosion as erosion_mod
 from simcore.cash import lines as lines_mod
 from simcore.cash import operating as op
 from simcore.cash.fx import Money
 from simcore.cash.items import line_items
 from simcore.cash.profiles import at_month
+from simcore.cash.takeover import exchange
 from simcore.cash.value import Valuation, valuation
 from simcore.scenario.model import Scenario
 
 Values = Mapping[str, np.ndarray]
-OPERATING = ("operations", "savings", "restructuring", "capex", "programmes", "partner")
+OPERATING = ("operations", "savings", "restructuring", "capex", "programmes", "partner",
+             "erosion")
 INTEREST = ("interest_paid", "interest_earned")
 
 
@@ -86,7 +89,7 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
     rate = v.get("balance.cash_rate")
     cash = accumulate(opening, sum(comp.values()), rate)
     if debt.rolls:
-        avail = sum(lines_mod.available(sc, v, m, n), np.zeros((n, months)))
+        avail = sum(lines_mod.available(sc, v, m, n, closed, when), np.zeros((n, months)))
         extra = debt_mod.stress(debt.rolls, cash + avail, opening + avail[:, 0])
         comp["interest_paid"] = comp["interest_paid"] + extra
         cash = accumulate(opening, sum(comp.values()), rate)
@@ -94,12 +97,10 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
         cash, axis=1, prepend=opening[:, None]) - sum(comp.values())
     borrowed = debt.debt + (m.spot("balance.opening_debt")[:, None]
                             if "balance.opening_debt" in v else 0.0)
-    paths = _with_lines(sc, v, m, cash, comp, borrowed, opening)
+    paths = _with_lines(sc, v, m, cash, comp, borrowed, opening, (closed, when))
     paths.deal_closed, paths.deal_month, paths.dilution = closed, when, dilution
     if sc.value is not None:
-        ufcf = paths.fcf - sum(comp[k] for k in INTEREST)
-        paths.value = valuation(sc, v, ufcf, paths.cash[:, -1], paths.debt[:, -1],
-                                debt.preferred[:, -1], dilution, debt.conversions)
+        paths.value = _valuation(sc, v, m, paths, debt)
     floor_cur = m.currency.get("floor", "USD")
     if currency != "USD":
         paths = in_currency(paths, m.rate(currency))
@@ -117,16 +118,29 @@ def _operating(sc, v, n, m, closed, when, launches, stops) -> dict[str, np.ndarr
         "capex": np.broadcast_to(-m.flow("capex.base", 1 / 12), (n, months)),
         "programmes": op.programmes(sc, months, v, n, m, launches, stops),
         "partner": op.partner(sc, months, v, n, m, closed, when),
+        "erosion": erosion_mod.erosion(sc, months, v, n, m, launches),
     }
+
+
+def _valuation(sc: Scenario, v: Values, m: Money, paths: CashPaths,
+               debt: debt_mod.Flows) -> Valuation:
+    """Value from the paths; in closed draws of a takeover, the exchange consideration."""
+    ufcf = paths.fcf - sum(paths.components[k] for k in INTEREST)
+    val = valuation(sc, v, ufcf, paths.cash[:, -1], paths.debt[:, -1],
+                    debt.preferred[:, -1], paths.dilution, debt.conversions)
+    if sc.deal is not None and sc.deal.exchange is not None:
+        val = exchange(v, m, paths.deal_closed, paths.dilution, val)
+    return val
 
 
 def _with_lines(sc: Scenario, v: Values, m: Money, cash: np.ndarray,
                 comp: dict[str, np.ndarray], borrowed: np.ndarray,
-                opening: np.ndarray) -> CashPaths:
-    """Draw the credit lines on ``cash`` and assemble the paths."""
+                opening: np.ndarray, deal: tuple) -> CashPaths:
+    """Draw the credit lines on ``cash`` and assemble the paths (``deal``: closed and
+    the month the talks end, per draw, for lines that come with the deal)."""
     liquidity = None
     if sc.credit_lines:
-        lines = lines_mod.draw(sc, v, m, cash)
+        lines = lines_mod.draw(sc, v, m, cash, *deal)
         comp["credit_lines"] = np.diff(lines.drawn, axis=1, prepend=0.0)
         comp["interest_paid"] = comp["interest_paid"] + lines.interest
         cash = cash + lines.drawn + np.cumsum(lines.interest, axis=1)

@@ -18,7 +18,7 @@ import numpy as np
 from simcore.cash.fx import Money
 from simcore.cash.profiles import ramp, window
 from simcore.scenario.model import Scenario
-from simcore.timeline import month_index
+from simcore.schedule.targets import spend_plan
 
 Values = Mapping[str, np.ndarray]
 
@@ -33,8 +33,9 @@ def savings(sc: Scenario, months: int, v: Values, n: int, m: Money) -> np.ndarra
     out = np.zeros((n, months))
     for k in sc.savings:
         p = f"savings.{k}."
-        out += m.flow(p + "run_rate", 1 / 12) * ramp(months, v[p + "start"],
-                                                     v[p + "ramp_months"])
+        realised = v[p + "realised"][:, None] if sc.savings[k].realised is not None else 1.0
+        out += m.flow(p + "run_rate", 1 / 12) * realised * ramp(months, v[p + "start"],
+                                                                v[p + "ramp_months"])
     return out
 
 
@@ -51,12 +52,13 @@ def restructuring(sc: Scenario, months: int, v: Values, n: int, m: Money) -> np.
 def programmes(sc: Scenario, months: int, v: Values, n: int, m: Money,
                launches: Mapping[str, np.ndarray], stops: Mapping[str, np.ndarray]
                ) -> np.ndarray:
+    """Development spend at the planned rate from its start until launch or cancellation
+    (:func:`simcore.schedule.targets.spend_plan`), and the margin ramped in from launch."""
     out = np.zeros((n, months))
-    for k, prog in sc.programmes.items():
+    for k in sc.programmes:
         p = f"programmes.{k}."
         launch = launches[k] if k in launches else v[p + "launch"]
-        start = v[p + "dev_start"]
-        planned = np.maximum(month_index(sc.start, prog.target) - start, 1.0)
+        start, planned = spend_plan(sc, k, v)
         stop = stops.get(k, launch)
         out -= m.flow(p + "dev_cost") / planned[:, None] * window(months, start, stop)
         out += m.flow(p + "margin", 1 / 12) * ramp(months, launch, v[p + "ramp_months"])

@@ -20,12 +20,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from simcore.cash.model import CashPaths, simulate_cash
+from simcore.cash.periods import store_periods
 from simcore.errors import InputError, Problem
 from simcore.experiments import DEFAULT_CHUNK
 from simcore.outcomes.registry import Thresholds, evaluate, first_for_good
 from simcore.scenario.model import Scenario
 from simcore.schedule.batch import schedule_batch
-from simcore.timeline import fiscal_year_ends, fiscal_years, month_index
+from simcore.timeline import fiscal_year_ends, fiscal_years
 from simcore.uncertainties import inputs as inputs_mod
 from simcore.uncertainties.sampling import (
     GivenUniforms,
@@ -68,6 +69,12 @@ class Finance:
     liquidity: np.ndarray | None = None  # (draws, months); None: no credit lines
     floor_fx: np.ndarray | None = None   # (draws, months) report units per floor unit
     value: dict[str, np.ndarray] = field(default_factory=dict)
+    # per draw, by period (simcore.cash.periods): FCF per full calendar year, and the
+    # core flow and the one-offs per fiscal year
+    cy: list[int] = field(default_factory=list)
+    fcf_cy: np.ndarray | None = None
+    core_fy: np.ndarray | None = None
+    one_offs_fy: np.ndarray | None = None
 
 
 @dataclass
@@ -92,6 +99,9 @@ class RunResult:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     correlations: list[dict] = field(default_factory=list)
     finance: Finance | None = None
+    # programme -> (draws,) latest on-time start of production, a month index
+    # (simcore.schedule.targets.target_sop); scheduled programmes with a target only
+    targets: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
@@ -106,12 +116,6 @@ class RunResult:
     @property
     def draws(self) -> int:
         return self.cash.shape[0]
-
-    @property
-    def targets(self) -> dict[str, int]:
-        """Announced start of production of each programme, as a month index."""
-        sc = self.scenario
-        return {k: month_index(sc.start, p.target) for k, p in sc.programmes.items()}
 
     def outcomes(self, thresholds: Thresholds | None = None) -> dict[str, np.ndarray]:
         """Every registered outcome per draw (see :mod:`simcore.outcomes.registry`)."""
@@ -168,6 +172,7 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
         out.store_finance(start, stop, paths)
         if batch:
             out.store_drivers(start, stop, batch.drivers)
+            out.store_targets(start, stop, batch.targets)
         if progress:
             progress(stop)
     return RunResult(
@@ -175,7 +180,7 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
         [int((fys == y).sum()) for y in fy_list], out.floor, out.fcf_positive, out.net_debt,
         out.deal_closed, out.deal_month, out.dilution,
         out.launches, out.drivers, out.values, _achieved(scenario, source, found, rho, s),
-        out.finance)
+        out.finance, out.targets)
 
 
 def _chunks(draws: int, chunk: int):
@@ -201,9 +206,11 @@ class _Buffers:
         self.dilution = np.empty(n) if has_eq else None
         self.launches: dict[str, np.ndarray] = {}
         self.drivers: dict[str, np.ndarray] = {}
+        self.targets: dict[str, np.ndarray] = {}
         self.values = {k: np.empty(n) for k in names} if keep else {}
         self.finance: Finance | None = None
         self.start = sc.start
+        self.sc = sc
 
     def store(self, a: int, b: int, p: CashPaths, fys, fy_list, floor, launches, v) -> None:
         self.cash[a:b] = p.cash
@@ -235,6 +242,7 @@ class _Buffers:
             if p.floor_fx is not None:
                 f.floor_fx = np.empty((n, months))
         f.opening[a:b] = p.opening
+        store_periods(f, a, b, p, self.sc, n)
         for k, x in p.components.items():
             f.bridge.setdefault(k, np.empty(n))[a:b] = x.sum(axis=1)
         f.debt_fy[a:b] = p.debt[:, f.fy_end]
@@ -253,6 +261,11 @@ class _Buffers:
         n = self.cash.shape[0]
         for k, arr in drivers.items():
             self.drivers.setdefault(k, np.empty((n, arr.shape[1]), np.float32))[a:b] = arr
+
+    def store_targets(self, a: int, b: int, targets: dict[str, np.ndarray]) -> None:
+        n = self.cash.shape[0]
+        for k, arr in targets.items():
+            self.targets.setdefault(k, np.empty(n))[a:b] = arr
 
 
 def _achieved(sc: Scenario, source: UniformSource, found, rho, s: RunSettings) -> list[dict]:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from simcore.errors import InputError, Problem
+from simcore.outcomes import readings
 
 if TYPE_CHECKING:
     from simcore.experiments.runner import RunResult
@@ -145,13 +146,19 @@ def _deal_month(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
     return np.where(res.deal_closed, res.deal_month, np.inf)
 
 
-def on_time(launch: np.ndarray, target: float) -> np.ndarray:
-    """Per draw: does production start by the announced month (``target``, a month index)?
-    A launch part-way through the target month counts as on time; a cancelled one does not."""
-    return np.isfinite(launch) & (np.floor(launch + 1e-9) <= target)
+def on_time(launch: np.ndarray, target: np.ndarray | float) -> np.ndarray:
+    """Per draw: does production start by ``target``, the latest on-time start of
+    production (a month index, per draw or one for all;
+    :func:`simcore.schedule.targets.target_sop`)? A launch part-way through the target
+    month counts as on time (``launch < target + 1``; for an integer target that is
+    ``floor(launch) <= target``); with a window target, ``target`` is the window's last
+    month less ``to_market``, so the car arrives in its market by the window's end, a
+    part-month included. A cancelled launch is not on time."""
+    return np.isfinite(launch) & (launch + 1e-9 < np.asarray(target, float) + 1.0)
 
 
 def _on_time(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    """On time against the run's per-draw target (programmes with a target only)."""
     return on_time(res.launches[key], res.targets[key]).astype(float)
 
 
@@ -222,6 +229,22 @@ FAMILIES: tuple[Outcome, ...] = (
             "amount", "lower", _debt),
     Outcome("net_debt.<FY>", "net debt", "borrowings less cash at the fiscal year's end "
             "(negative: net cash)", "amount", "lower", _net_debt),
+    # "cash positive" read three ways (simcore.outcomes.readings says how they relate)
+    Outcome("fcf_positive.<FY>", "FCF positive", "free cash flow over the fiscal year "
+            "(April to March) is above zero (mean: P)", "probability", "higher",
+            readings.fcf_positive),
+    Outcome("fcf_positive.<CY>", "FCF positive", "free cash flow over the calendar year "
+            "(January to December, years wholly inside the horizon) is above zero (mean: P)",
+            "probability", "higher", readings.fcf_positive),
+    Outcome("fcf_positive_for_good_by.<CY>", "FCF positive for good by December",
+            "monthly free cash flow is above zero in every month from one on or before "
+            "December of the year to the horizon (fcf_positive_month <= December; mean: P)",
+            "probability", "higher", readings.for_good_by),
+    Outcome("core_flow.<FY>", "core flow", "core operating flow (operations + erosion) in "
+            "the fiscal year", "amount", "higher", readings.core_flow),
+    Outcome("fcf_before_one_offs.<FY>", "FCF before one-offs", "free cash flow in the "
+            "fiscal year less restructuring and one-off line items", "amount", "higher",
+            readings.fcf_before_one_offs),
 )
 
 _APPLIES: dict[str, Callable[[RunResult], bool]] = {
@@ -238,8 +261,9 @@ def _members(res: RunResult) -> list[Outcome]:
     out = []
     for fam in FAMILIES:
         base = fam.name.split(".")[0]
-        keys = list(res.launches) if base in ("launch", "on_time") else \
-            [f"FY{y}" for y in res.fy]
+        keys = readings.family_keys(fam.name, res)
+        if base == "on_time":   # only programmes with a target have an on-time outcome
+            keys = [k for k in keys if k in res.targets]
         out += [replace(fam, name=f"{base}.{k}", label=f"{fam.label} {k}", key=k)
                 for k in keys]
     return out
@@ -272,7 +296,8 @@ def kind_of(name: str) -> Outcome:
         if o.name == name:
             return o
     for fam in FAMILIES:
-        if name.startswith(fam.name.split(".")[0] + "."):
+        if name.startswith(fam.name.split(".")[0] + ".") and \
+                readings.key_fits(fam.name, name.split(".", 1)[1]):
             return replace(fam, name=name, key=name.split(".", 1)[1])
     known = [o.name for o in (*OUTCOMES, *FAMILIES)]
     raise InputError(Problem(f"unknown outcome '{name}'; outcomes are {', '.join(known)}",

@@ -87,6 +87,16 @@ def waterfall(summary: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def target_month(start: tuple[int, int], r: dict) -> int | None:
+    """A launch record's latest on-time start of production as a month index (a window
+    target's ``target_sop``, a legacy target's month); None without a target."""
+    label = r.get("target_sop") or r.get("target")
+    try:
+        return month_index(start, label)
+    except ValueError:
+        return None
+
+
 def gantt(summary: dict, path: Path) -> None:
     """P10-P90 bars of each programme's start of production, the P50, and its target."""
     plt = _pyplot()
@@ -101,13 +111,15 @@ def gantt(summary: dict, path: Path) -> None:
         lo, mid, hi = at("p10"), at("p50"), at("p90")
         ax.barh(y, max(hi - lo, 0.4), left=lo, color="#6baed6", height=0.5)
         ax.plot([mid], [y], "o", color="#08306b")
-        tgt = month_index(start, r["target"])
-        ax.plot([tgt], [y], "D", color="#cb181d", ms=7)
-        ax.text(hi + 0.7, y, f"on time {r['p_on_time']:.0%}", va="center", fontsize=8)
+        tgt = target_month(start, r)
+        if tgt is not None:
+            ax.plot([tgt], [y], "D", color="#cb181d", ms=7)
+            ax.text(hi + 0.7, y, f"on time {r['p_on_time']:.0%}", va="center", fontsize=8)
     ax.set_yticks(range(len(rows)), [n for n, _ in reversed(rows)])
     ticks = [i for i, m in enumerate(summary["cash"]["months"]) if m.endswith("-04")]
     ax.set_xticks(ticks, [f"FY{summary['cash']['months'][i][:4]}" for i in ticks])
-    ax.set_xlim(min(0, *(month_index(start, r["target"]) for _, r in rows)) - 1, horizon + 8)
+    tgts = [t for _, r in rows if (t := target_month(start, r)) is not None]
+    ax.set_xlim(min(0, *tgts) - 1, horizon + 8)
     ax.plot([], [], "s", color="#6baed6", label="P10-P90")
     ax.plot([], [], "o", color="#08306b", label="P50")
     ax.plot([], [], "D", color="#cb181d", label="announced")
@@ -171,8 +183,10 @@ def compare_launches(summaries: dict[str, dict], path: Path) -> None:
             ax.barh(y, max(at[2] - at[0], 0.4), left=at[0], color=colour, alpha=0.5,
                     height=0.8, label=name if j == 0 else None)
             ax.plot([at[1]], [y], "o", color=colour, ms=4)
-        tgt = month_index(start, first["launches"][prog]["target"])
-        ax.plot([tgt, tgt], [j * (n + 1) - 0.5, j * (n + 1) + n - 0.5], color="black", lw=2)
+        tgt = target_month(start, first["launches"][prog])
+        if tgt is not None:
+            ax.plot([tgt, tgt], [j * (n + 1) - 0.5, j * (n + 1) + n - 0.5], color="black",
+                    lw=2)
     ax.set_yticks([j * (n + 1) + (n - 1) / 2 for j in range(len(progs))], progs)
     ax.invert_yaxis()
     months = first["cash"]["months"]

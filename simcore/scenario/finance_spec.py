@@ -117,6 +117,9 @@ class CreditLine(Strict):
     rate: Fraction = Field(description="annual interest on drawn amounts")
     fee: Fraction | None = Field(None, description="annual commitment fee on the undrawn part")
     draw_below: Money = Field(description="draw whenever cash would fall below this")
+    on_deal: bool = Field(False, description="only if the partner deal closes: available "
+                          "from the close (available_from: a date, the later of the two; "
+                          "months, that long after the close)")
     label: str | None = None
 
 

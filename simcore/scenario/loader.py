@@ -53,8 +53,25 @@ def load_scenario(file: str | Path, *, seeds_dir: Path | None = None,
     if facts is None:
         facts = load_facts(seeds_dir or find_seeds(file))
     scenario = validate(doc, Scenario, context={"facts": facts})
+    _check_provenance(scenario, doc, facts)
     _check_correlations(scenario, doc)
     return Loaded(scenario, file, doc, facts, files)
+
+
+def _check_provenance(scenario: Scenario, doc: Document, facts: dict[str, Fact]) -> None:
+    """Facts published after the knowledge date, and fact bases the fact does not support."""
+    from simcore.provenance.basis import check_provenance
+
+    problems = check_provenance(scenario, facts)
+    if problems:
+        raise InputError([Problem(p.message, *doc.where(_fact_path(doc, p.path)), p.path)
+                          for p in problems])
+
+
+def _fact_path(doc: Document, path: str | None) -> PathKey:
+    """The line of the input's ``fact`` key when it has one, else of the input."""
+    key = parse_dotted(path or "")
+    return (*key, "fact") if (*key, "fact") in doc.lines else key
 
 
 def _check_correlations(scenario: Scenario, doc: Document) -> None:

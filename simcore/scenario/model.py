@@ -9,11 +9,13 @@ baseline overrides or adds entries by name.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
+from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
 from simcore.scenario.quantity import (
@@ -27,7 +29,14 @@ from simcore.scenario.quantity import (
     Strict,
     When,
 )
-from simcore.scenario.schedule_spec import DEAL, Development, Milestone, Resource, Schedule
+from simcore.scenario.schedule_spec import (
+    DEAL,
+    Development,
+    Milestone,
+    Resource,
+    Schedule,
+    Target,
+)
 from simcore.timeline import parse_month
 
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -41,6 +50,11 @@ def _iso_month(v: object) -> str:
 
 
 IsoMonth = Annotated[str, BeforeValidator(_iso_month)]
+# A programme's target: an ISO month (legacy: the announced start of production) or a
+# sourced window of arrival in the market (schedule_spec.Target).
+TargetSpec = Annotated[
+    Annotated[IsoMonth, Tag("iso-month")] | Annotated[Target, Tag("sourced-window")],
+    Discriminator(lambda v: "sourced-window" if isinstance(v, dict | Target) else "iso-month")]
 
 
 class Timeline(Strict):
@@ -64,10 +78,13 @@ class Operations(Strict):
     steady: MoneyRate = Field(description="core flow once recovered, USD bn/yr")
     recovery_start: When = Field(description="when the recovery begins")
     recovery_months: Months = Field(description="months from burn to steady flow")
+    erosion: Erosion | None = Field(None, description="late launches lower the steady flow")
 
 
 class Savings(Strict):
-    run_rate: MoneyRate = Field(description="annual savings once fully ramped, USD bn/yr")
+    run_rate: MoneyRate = Field(description="annual savings once fully ramped, as announced")
+    realised: Fraction | None = Field(None, description="share of the announced run rate "
+                                      "actually delivered (the realisation haircut)")
     start: When
     ramp_months: Months
 
@@ -138,6 +155,8 @@ class Deal(Strict):
     cycle_factor: Ratio | None = Field(
         None, description="multiplies the duration of development phases that start after "
                           "the deal closes (below 1: a partner platform speeds them up)")
+    exchange: Exchange | None = Field(
+        None, description="takeover: existing holders receive acquirer shares at the close")
 
     @field_validator("effects")
     @classmethod
@@ -151,14 +170,18 @@ class Programme(Strict):
     title: str
     region: str | None = None
     plant: str | None = None
-    target: IsoMonth = Field(description="announced start of production, ISO year-month")
+    target: TargetSpec | None = Field(
+        None, description="announced start of production (ISO year-month), or {window, "
+        "to_market, fact}: the announced arrival in the market; none: no on-time outcome")
     launch: When | None = Field(None, description="start of production as an input; leave "
                                 "it out and give 'schedule' to have the schedule engine "
                                 "set it")
     schedule: Schedule | None = None
-    dev_start: When = Field(description="when development spending starts")
-    dev_cost: Money = Field(description="development spend at plan, USD bn; a late launch "
-                                        "keeps spending at the planned monthly rate")
+    dev_start: When | None = Field(None, description="when development spending starts "
+                                   "(not with schedule.stands: it starts at month 0)")
+    dev_cost: Money = Field(description="development spend at plan, USD bn (with "
+                            "schedule.stands: still to come from the timeline's start); a "
+                            "late launch keeps spending at the planned monthly rate")
     margin: MoneyRate = Field(description="contribution at full volume, USD bn/yr")
     ramp_months: Months = Field(description="months from launch to full volume")
 
@@ -167,6 +190,15 @@ class Programme(Strict):
         if (self.launch is None) == (self.schedule is None):
             raise ValueError("give either 'launch' (a date input) or 'schedule' (the schedule "
                              "engine sets the launch), not both")
+        stands = self.schedule is not None and self.schedule.stands is not None
+        if stands and self.dev_start is not None:
+            raise ValueError("with schedule.stands the programme starts at the timeline's "
+                             "start: drop 'dev_start'")
+        if not stands and self.dev_start is None:
+            raise ValueError("give 'dev_start' (when development starts), or "
+                             "'schedule.stands' for a programme under way")
+        if self.target is None and self.schedule is None:
+            raise ValueError("a programme without a schedule needs a 'target'")
         return self
 
 
@@ -188,6 +220,8 @@ class Scenario(Strict):
     title: str
     description: str | None = None
     extends: str | None = Field(None, description="base scenario file, relative to this one")
+    as_of: dt.date | None = Field(None, description="knowledge date: the scenario may cite "
+                                  "only facts published by then (ISO date)")
     timeline: Timeline
     floor: Money = Field(description="liquidity floor, USD bn (the CLI's --floor overrides)")
     balance: Balance
@@ -207,10 +241,13 @@ class Scenario(Strict):
     credit_lines: dict[str, CreditLine] = Field(default_factory=dict)
     items: dict[str, LineItem] = Field(default_factory=dict)
     value: Value | None = None
+    checks: dict[str, Check] = Field(default_factory=dict, description="bounds a pilot run "
+                                     "must meet before the main run")
 
     @model_validator(mode="after")
     def _finance_refs(self) -> Scenario:
         check_finance(self)
+        check_case(self)
         return self
 
     @model_validator(mode="after")
@@ -219,7 +256,7 @@ class Scenario(Strict):
             sched = prog.schedule
             if sched is None:
                 continue
-            if sched.cycle is None and self.development is None:
+            if sched.cycle is None and sched.stands is None and self.development is None:
                 raise ValueError(f"programmes.{name}.schedule: no 'cycle' and no top-level "
                                  "'development.cycle' to use")
             for phase, res in sched.uses.items():
@@ -244,7 +281,7 @@ class Scenario(Strict):
         return [k for k, p in self.programmes.items() if p.schedule is not None]
 
     @field_validator("savings", "restructuring", "financing", "programmes", "debt",
-                     "credit_lines", "items")
+                     "credit_lines", "items", "checks")
     @classmethod
     def _names(cls, v: dict) -> dict:
         return _check_names(v, "entry")

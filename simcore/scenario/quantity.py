@@ -61,29 +61,79 @@ class Strict(BaseModel):
         return data
 
 
-class Sourced(Strict):
-    """Anything that must say where it comes from: a fact in seeds/ or an assumption."""
+Basis = Literal["fact", "derived", "judgement"]
+BASES = ("fact", "derived", "judgement")
 
-    fact: str | None = Field(None, description="id of a fact in seeds/")
-    assumption: str | None = Field(None, description="one-line reason, when no fact applies")
+
+class Sourced(Strict):
+    """Anything that must say where it comes from, and on what basis.
+
+    ``basis: fact``: the number is in the source (``fact: <id>``, or a list of ids any
+    of which supports it). ``basis: derived``: computed from facts (``fact: [ids]``) as
+    ``note`` says. ``basis: judgement``: an assumption (``assumption: <why>``), which may
+    name facts as context. Without ``basis`` it is inferred: a fact alone is ``fact``, an
+    assumption alone is ``judgement``.
+    """
+
+    basis: Basis | None = Field(None, description="fact, derived or judgement")
+    fact: str | list[str] | None = Field(None, description="id(s) of facts in seeds/")
+    assumption: str | None = Field(None, description="one-line reason, for a judgement")
+    note: str | None = Field(None, description="how a source's wording became this number "
+                                               "(for basis derived: how it is computed)")
 
     @model_validator(mode="after")
     def _source(self, info: ValidationInfo) -> Sourced:
-        if (self.fact is None) == (self.assumption is None):
-            raise PydanticCustomError(
-                "provenance", "give exactly one source: 'fact: <id from seeds/>' or "
-                "'assumption: <one-line reason>'", {})
+        _check_basis(self)
         if self.assumption is not None and (not self.assumption.strip()
                                             or "\n" in self.assumption.strip()):
             raise PydanticCustomError("assumption", "an assumption is one non-empty line", {})
         facts = (info.context or {}).get("facts")
-        if self.fact is not None and facts is not None and self.fact not in facts:
-            near = difflib.get_close_matches(self.fact, sorted(facts), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise PydanticCustomError(
-                "unknown_fact", "unknown fact id '{fact}'{hint} (see 'sim facts')",
-                {"fact": self.fact, "hint": hint})
+        for fid in self.facts if facts is not None else ():
+            if fid not in facts:
+                near = difflib.get_close_matches(fid, sorted(facts), n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                raise PydanticCustomError(
+                    "unknown_fact", "unknown fact id '{fact}'{hint} (see 'sim facts')",
+                    {"fact": fid, "hint": hint})
         return self
+
+    @property
+    def facts(self) -> list[str]:
+        """The cited fact ids (none for a bare judgement)."""
+        if self.fact is None:
+            return []
+        return [self.fact] if isinstance(self.fact, str) else list(self.fact)
+
+    @property
+    def basis_of(self) -> str:
+        """The basis, given or inferred."""
+        if self.basis is not None:
+            return self.basis
+        return "fact" if self.fact is not None else "judgement"
+
+
+def _check_basis(s: Sourced) -> None:
+    def fail(msg: str) -> PydanticCustomError:
+        return PydanticCustomError("provenance", msg, {})
+
+    if isinstance(s.fact, list) and (not s.fact or len(set(s.fact)) != len(s.fact)):
+        raise fail("'fact' lists one or more distinct fact ids")
+    if s.basis is None:
+        if (s.fact is None) == (s.assumption is None):
+            raise fail("give a source: 'basis: fact' with 'fact: <id>', 'basis: derived' "
+                       "with 'fact: [ids]' and a 'note' saying how, or 'basis: judgement' "
+                       "with 'assumption: <why>'")
+        return
+    if s.basis in ("fact", "derived") and s.fact is None:
+        raise fail(f"basis {s.basis} needs 'fact: <id>' (or a list of ids)")
+    if s.basis == "fact" and s.assumption is not None:
+        raise fail("basis fact takes no 'assumption': if the number is a judgement, say "
+                   "'basis: judgement'")
+    if s.basis == "derived" and not (s.note and s.note.strip()):
+        raise fail("basis derived needs a 'note' saying how the number is computed from "
+                   "its facts")
+    if s.basis == "judgement" and s.assumption is None:
+        raise fail("basis judgement needs 'assumption: <why>'")
 
 
 class MinMax(Strict):
@@ -134,7 +184,6 @@ class Quantity(Sourced):
     bernoulli: BernoulliSpec | None = None
     discrete: DiscreteSpec | None = None
     unit: Literal[UNITS]  # type: ignore[valid-type]
-    note: str | None = Field(None, description="how a source's wording became this distribution")
 
     @field_validator("fixed", "ci90", mode="before")
     @classmethod
@@ -177,7 +226,9 @@ class Quantity(Sourced):
 
     @property
     def source(self) -> str:
-        return f"fact {self.fact}" if self.fact else f"assumption: {self.assumption}"
+        if self.basis_of == "judgement":
+            return f"judgement: {self.assumption}"
+        return f"{self.basis_of}: {', '.join(self.facts)}"
 
     @property
     def currency(self) -> str | None:
@@ -341,3 +392,25 @@ def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
             out.extend(_walk(item, f"{path}.{key}"))
         return out
     return []
+
+
+def sourced(model: BaseModel, prefix: str = "") -> list[tuple[str, Sourced]]:
+    """Everything in ``model`` that carries a source (inputs, resources, correlations,
+    targets...) with its dotted path, in document order."""
+    out: list[tuple[str, Sourced]] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, Sourced):
+            out.append((path, value))
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{path}.{name}" if path else name)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}")
+
+    walk(model, prefix.rstrip("."))
+    return out

@@ -7,19 +7,34 @@ development cycle by their shares; the cycle is the option's
 shared resource (engineering capacity, a plant line), may wait for milestones
 (a battery supply, the software platform, the partner deal) before it starts,
 and may suffer risk events (probability x delay) while it runs.
+
+A programme already under way at the timeline's start says where it stands
+instead (``schedule.stands``): it starts at month 0 in that phase, the phases
+before it are skipped (their resources, needs and risks do not apply) and the
+``remaining`` months to start of production are split over the current and later
+phases by their shares, renormalised. ``needs.pre_series`` gates only the
+pre-series builds, the last ``pre_series`` months of industrialisation: start of
+production is no earlier than the need plus ``pre_series``, while tooling goes on.
+
+A programme's target (:class:`Target`) is a sourced window in which the car is
+announced to arrive in its market, with the months from start of production to
+arrival there; :mod:`simcore.schedule.targets` turns it into the latest on-time
+start of production per draw.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from simcore.scenario.quantity import Fraction, Months, Probability, Sourced, Strict, When
+from simcore.timeline import parse_month
 
 PHASES = ("design", "engineering", "validation", "industrialisation")
 Phase = Literal["design", "engineering", "validation", "industrialisation"]
 DEAL = "deal"
+PRE_SERIES = "pre_series"
 
 
 class PhaseShares(Strict):
@@ -42,12 +57,34 @@ class Resource(Sourced):
 
 
 class Milestone(Strict):
-    """An event programmes wait for: available from ``at`` (and the deal's close)."""
+    """An event programmes wait for: available from ``at`` (and the deal's close).
+
+    ``with_deal``: if the deal closes, the partner's supply is an alternative, available
+    from the later of ``with_deal`` and the close, so the milestone is met at
+    ``min(at, max(with_deal, close))``, never later than without the deal.
+    ``after_collapse``: if the deal collapses, own sourcing (paused during the talks)
+    restarts and needs these months, so the milestone is met at
+    ``max(at, collapse + after_collapse)``.
+    """
 
     title: str | None = None
     at: When
     requires_deal: bool = Field(False, description="only if the partner deal closes, and "
                                                    "not before it does")
+    with_deal: When | None = Field(None, description="if the deal closes: the partner's "
+                                   "supply, an alternative available from the later of "
+                                   "this and the close")
+    after_collapse: Months | None = Field(None, description="if the deal collapses: months "
+                                          "from the collapse to re-sourcing")
+
+    @model_validator(mode="after")
+    def _alternatives(self) -> Milestone:
+        if self.requires_deal and (self.with_deal is not None
+                                   or self.after_collapse is not None):
+            raise ValueError("'with_deal' and 'after_collapse' describe a milestone Nissan "
+                             "can meet on its own; 'requires_deal: true' one it cannot: "
+                             "give one or the other")
+        return self
 
 
 class Risk(Strict):
@@ -57,14 +94,57 @@ class Risk(Strict):
     title: str | None = None
 
 
+class Stands(Strict):
+    """Where a programme under way stands at the timeline's start."""
+
+    phase: Phase = Field(description="the phase it is in at the timeline's start")
+    remaining: Months = Field(description="months from the timeline's start to start of "
+                              "production, before risks, queues and gates")
+
+
+class Target(Sourced):
+    """An announced arrival in the market: a window, and the lag from production to it."""
+
+    window: tuple[str, str] = Field(description="first and last month (ISO year-months) of "
+                                    "the announced arrival in the market")
+    to_market: Months = Field(description="months from start of production to arrival in "
+                              "the market")
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _months(cls, v: object) -> object:
+        if isinstance(v, list | tuple):
+            return tuple(_iso(x) for x in v)
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Target:
+        if parse_month(self.window[0]) > parse_month(self.window[1]):
+            raise ValueError(f"window: {self.window[0]} is after {self.window[1]}; give "
+                             "[first month, last month]")
+        return self
+
+
+def _iso(v: object) -> str:
+    if hasattr(v, "isoformat"):
+        v = v.isoformat()[:7]
+    y, m = parse_month(v)
+    return f"{y:04d}-{m:02d}"
+
+
 class Schedule(Strict):
     """How a programme runs: its cycle, what each phase holds and waits for, its risks."""
 
     cycle: Months | None = Field(None, description="this programme's own cycle (default: "
                                                    "development.cycle)")
+    stands: Stands | None = Field(None, description="for a programme under way: its phase "
+                                  "and the months left at the timeline's start")
+    pre_series: Months | None = Field(None, description="the last months of "
+                                      "industrialisation, which build pre-series cars")
     uses: dict[Phase, str] = Field(default_factory=dict, description="phase -> resource")
-    needs: dict[Phase, list[str]] = Field(
-        default_factory=dict, description="phase -> milestones (or 'deal') it waits for")
+    needs: dict[Phase | Literal["pre_series"], list[str]] = Field(
+        default_factory=dict, description="phase (or pre_series) -> milestones (or 'deal') "
+                                          "it waits for")
     on_collapse: Literal["cancel", "fallback"] = Field(
         "cancel", description="if a need fails because the deal collapses: cancel the "
                               "programme, or go on after 'fallback_delay' months")
@@ -75,4 +155,15 @@ class Schedule(Strict):
     def _fallback(self) -> Schedule:
         if self.on_collapse == "fallback" and self.fallback_delay is None:
             raise ValueError("on_collapse: fallback needs 'fallback_delay' (months)")
+        if PRE_SERIES in self.needs and self.pre_series is None:
+            raise ValueError("needs.pre_series needs 'pre_series' (months of pre-series "
+                             "builds at the end of industrialisation)")
+        if self.stands is not None and self.cycle is not None:
+            raise ValueError("with 'stands', 'stands.remaining' sets the months left: drop "
+                             "'cycle'")
         return self
+
+    @property
+    def first_phase(self) -> int:
+        """Index of the phase the programme starts in (0 unless it stands further on)."""
+        return 0 if self.stands is None else PHASES.index(self.stands.phase)

@@ -1,12 +1,16 @@
 """The schedule engine vectorised over draws: FIFO queues without a Python loop per draw.
 
-Every programme is a chain of phases; a phase starts once its needs are met
-and a unit of its resource is free, first come first served. Within a draw,
-requests are handled in order of the time they are made: each step takes, in
+Every programme is a chain of phases from the one it starts in; a phase starts once
+its needs are met and a unit of its resource is free, first come first served.
+Within a draw, requests are handled in order of the time they are made (ties, such
+as programmes under way asking at month 0, in programme order): each step takes, in
 every draw at once, the programme whose next request is earliest, gives it the
-resource unit that frees first, and moves it to its next phase. That is the
-same queue discipline as SimPy's ``Resource``, and the tests check the two
-engines draw for draw (:mod:`simcore.schedule.simpy_model` is the reference).
+resource unit that frees first, and moves it to its next phase. That is the same
+queue discipline as SimPy's ``Resource``, and the tests check the two engines draw
+for draw (:mod:`simcore.schedule.simpy_model` is the reference).
+
+Industrialisation ends no earlier than its pre-series needs plus ``pre_series``
+months (the pre-series builds); the line is held until then.
 """
 
 from __future__ import annotations
@@ -30,6 +34,13 @@ class Timeline:
     queue_wait: np.ndarray    # (n, k, 4) months waiting for a resource
     length: np.ndarray        # (n, k, 4) phase length without risk delays (deal factor in)
     risk: np.ndarray          # (n, k, 4) risk delay suffered in the phase
+    pre_wait: np.ndarray      # (n, k) months start of production waited for pre-series needs
+
+
+def empty_timeline(n: int, k: int) -> Timeline:
+    return Timeline(np.full((n, k), np.inf), np.full((n, k), np.inf), np.zeros((n, k), bool),
+                    np.full((n, k, NPH), np.nan), *(np.zeros((n, k, NPH)) for _ in range(4)),
+                    np.zeros((n, k)))
 
 
 def _requests(plan: Plan, phase: np.ndarray, ready: np.ndarray, active: np.ndarray,
@@ -51,21 +62,74 @@ def _requests(plan: Plan, phase: np.ndarray, ready: np.ndarray, active: np.ndarr
     return np.where(active, np.maximum(ready, gate), np.inf)
 
 
+def _pre_series(plan: Plan, i: np.ndarray, p: np.ndarray, tooled: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(end of industrialisation, cancelled) for programmes whose tooling ends at
+    ``tooled``: no earlier than the pre-series needs plus ``pre_series``; a need lost at
+    the collapse cancels (at the later of ``tooled`` and the collapse) or falls back."""
+    gate, fails = plan.ps_gate[i, p], plan.ps_fails[i, p]
+    cancel = fails & plan.cancel[p]
+    fallback = fails & ~plan.cancel[p]
+    gate = np.where(fallback, np.maximum(gate, plan.deal_time[i] + plan.fallback[i, p]), gate)
+    end = np.maximum(tooled, gate + plan.pre_series[i, p])
+    return np.where(cancel, np.maximum(tooled, plan.deal_time[i]), end), cancel
+
+
+def _grant(plan: Plan, free: np.ndarray, i: np.ndarray, p: np.ndarray, j: np.ndarray,
+           req: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(grant, resource, unit, holds one): when each request gets the resource unit that
+    frees first (at once when the phase holds none)."""
+    res = plan.uses[p, j]
+    held = res >= 0
+    unit = np.zeros(len(i), dtype=int)
+    grant = req.copy()
+    if held.any():
+        slots = free[i[held], res[held], :]
+        unit[held] = np.argmin(slots, axis=1)
+        grant[held] = np.maximum(req[held], slots[np.arange(held.sum()), unit[held]])
+    return grant, res, unit, held
+
+
+def _step(plan: Plan, free: np.ndarray, i: np.ndarray, p: np.ndarray, req: np.ndarray,
+          phase: np.ndarray, ready: np.ndarray, out: Timeline) -> None:
+    """Serve the requests of programmes ``p`` in draws ``i`` for their next phase."""
+    j = phase[i, p]
+    grant, res, unit, held = _grant(plan, free, i, p, j, req)
+    length = plan.duration[i, p, j] * plan.factor[i, p]
+    end = grant + length + plan.risk[i, p, j]
+    last = j == NPH - 1
+    cancel = np.zeros(len(i), dtype=bool)
+    if last.any():
+        tooled = end[last]
+        end[last], cancel[last] = _pre_series(plan, i[last], p[last], tooled)
+        waited = np.isfinite(end[last]) & ~cancel[last]
+        out.pre_wait[i[last], p[last]] = np.where(waited, end[last] - tooled, 0.0)
+    free[i[held], res[held], unit[held]] = end[held]
+    out.begin[i, p, j] = grant
+    out.need_wait[i, p, j] = req - ready[i, p]
+    out.queue_wait[i, p, j] = grant - req
+    out.length[i, p, j] = length
+    out.risk[i, p, j] = plan.risk[i, p, j]
+    ready[i, p] = end
+    phase[i, p] += 1
+    done = last & ~cancel
+    out.launch[i[done], p[done]] = end[done]
+    out.stop[i[last], p[last]] = end[last]
+    out.cancelled[i[cancel], p[cancel]] = True
+
+
 def run_fast(plan: Plan) -> Timeline:
     """The schedule of every draw at once (see the module docstring)."""
     n, k = plan.start.shape
     rows = np.arange(n)
     ready = plan.start.copy()
-    phase = np.zeros((n, k), dtype=int)
+    phase = np.repeat(plan.first[None, :], n, axis=0).astype(int)
     active = np.ones((n, k), dtype=bool)
     cap = max(plan.capacity, default=1)
     free = np.full((n, max(len(plan.capacity), 1), cap), np.inf)
     for r, c in enumerate(plan.capacity):
         free[:, r, :c] = -np.inf
-    out = Timeline(np.full((n, k), np.inf), np.full((n, k), np.inf), np.zeros((n, k), bool),
-                   *(np.full((n, k, NPH), np.nan) for _ in range(2)),
-                   *(np.zeros((n, k, NPH)) for _ in range(3)))
-    out.need_wait[:] = 0.0
+    out = empty_timeline(n, k)
     while active.any():
         request = _requests(plan, phase, ready, active, out)
         p = np.argmin(request, axis=1)
@@ -73,29 +137,6 @@ def run_fast(plan: Plan) -> Timeline:
         if not live.any():
             break
         i, p = rows[live], p[live]
-        req, j = request[i, p], phase[i, p]
-        res = plan.uses[p, j]
-        held = res >= 0
-        unit = np.zeros(len(i), dtype=int)
-        grant = req.copy()
-        if held.any():
-            slots = free[i[held], res[held], :]
-            unit[held] = np.argmin(slots, axis=1)
-            grant[held] = np.maximum(req[held], slots[np.arange(held.sum()), unit[held]])
-        after = plan.closed[i] & (grant >= plan.deal_time[i])
-        length = plan.duration[i, p, j] * np.where(after, plan.factor[i], 1.0)
-        end = grant + length + plan.risk[i, p, j]
-        if held.any():
-            free[i[held], res[held], unit[held]] = end[held]
-        out.begin[i, p, j] = grant
-        out.need_wait[i, p, j] = req - ready[i, p]
-        out.queue_wait[i, p, j] = grant - req
-        out.length[i, p, j] = length
-        out.risk[i, p, j] = plan.risk[i, p, j]
-        ready[i, p] = end
-        phase[i, p] += 1
-        done = phase[i, p] == NPH
-        out.launch[i[done], p[done]] = end[done]
-        out.stop[i[done], p[done]] = end[done]
-        active[i[done], p[done]] = False
+        _step(plan, free, i, p, request[i, p], phase, ready, out)
+        active &= phase < NPH
     return out

@@ -1,10 +1,18 @@
 """The schedule's inputs for a batch of draws, as arrays both engines read.
 
-A :class:`Plan` holds, per draw and programme, the development start, the
-duration of each phase (its share of the cycle), the time each phase's needs
-are met (milestones, the deal) or that they fail because the deal collapsed,
-the risk delay in each phase, and the shared resources each phase holds.
-Times are months from the timeline's start (negative before it).
+A :class:`Plan` holds, per draw and programme, the development start, the phase it
+starts in, the duration of each phase (its share of the cycle, or of the months
+``remaining`` for a programme under way), the deal's factor on those durations, the
+time each phase's needs are met (milestones, the deal) or that they fail because the
+deal collapsed, the pre-series gate, the risk delay in each phase, and the shared
+resources each phase holds. Times are months from the timeline's start (negative
+before it).
+
+A programme under way (``schedule.stands``) starts at month 0 in its phase; the
+phases before it have no duration, resource, needs or risks. The deal's
+``cycle_factor`` scales a programme's phases only when its development starts on or
+after the close (a partner platform helps new programmes, not those mid-way), and
+never a programme under way.
 """
 
 from __future__ import annotations
@@ -15,8 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simcore.scenario.model import Scenario
-from simcore.scenario.schedule_spec import DEAL, PHASES
-from simcore.timeline import month_index
+from simcore.scenario.schedule_spec import PHASES, PRE_SERIES, Schedule
+from simcore.schedule.gates import Milestones, combine, milestone_table
+from simcore.schedule.targets import dev_start, target_sop
 
 NPH = len(PHASES)
 
@@ -24,8 +33,10 @@ NPH = len(PHASES)
 @dataclass
 class Plan:
     names: list[str]            # scheduled programmes, k of them
-    start: np.ndarray           # (n, k) development start
+    start: np.ndarray           # (n, k) development start (0 for a programme under way)
+    first: np.ndarray           # (k,) index of the phase each programme starts in
     duration: np.ndarray        # (n, k, 4) phase durations before any deal factor
+    factor: np.ndarray          # (n, k) factor on the durations (cycle_factor or 1)
     risk: np.ndarray            # (n, k, 4) risk delay added to each phase
     gate: np.ndarray            # (n, k, 4) time the phase's needs are met (-inf: none)
     fails: np.ndarray           # (n, k, 4) a need fails because the deal collapsed
@@ -36,67 +47,122 @@ class Plan:
     resources: list[str]
     closed: np.ndarray          # (n,) the deal closes
     deal_time: np.ndarray       # (n,) when the talks end (close or collapse); inf: no deal
-    factor: np.ndarray          # (n,) phase-duration factor once the deal has closed
-    target: np.ndarray          # (k,) announced start of production
-    planned: np.ndarray         # (n, k, 4) phase durations the announced target implies
+    target: np.ndarray          # (n, k) latest on-time start of production; NaN: no target
+    planned: np.ndarray         # (n, k, 4) phase durations the target implies (no target:
+                                # the nominal durations)
+    pre_series: np.ndarray      # (n, k) months of pre-series builds (0: none)
+    ps_gate: np.ndarray         # (n, k) time the pre-series needs are met (-inf: none)
+    ps_fails: np.ndarray        # (n, k) a pre-series need fails because the deal collapsed
     milestones: list[str] = field(default_factory=list)   # named milestones, then the deal
     ms_at: np.ndarray | None = None     # (n, M) date each milestone is available by
     ms_deal: np.ndarray | None = None   # (M,) the milestone needs the deal to close
+    ms_with: np.ndarray | None = None   # (n, M) partner's supply on a close (inf: none)
+    ms_after: np.ndarray | None = None  # (n, M) re-sourcing after a collapse (NaN: none)
     needs: list[list[list[int]]] = field(default_factory=list)  # [k][4] milestone indices
+    ps_needs: list[list[int]] = field(default_factory=list)     # [k] pre-series needs
 
     @property
     def draws(self) -> int:
         return self.start.shape[0]
 
 
+def _empty(names: list[str], n: int, sc: Scenario, closed, deal_time,
+           ms: Milestones) -> Plan:
+    k = len(names)
+    resources = list(sc.resources)
+    return Plan(
+        names, np.empty((n, k)), np.zeros(k, dtype=int), np.zeros((n, k, NPH)),
+        np.ones((n, k)), np.zeros((n, k, NPH)), np.full((n, k, NPH), -np.inf),
+        np.zeros((n, k, NPH), dtype=bool), np.zeros((n, k)),
+        np.array([sc.programmes[p].schedule.on_collapse == "cancel" for p in names],
+                 dtype=bool).reshape(k), np.full((k, NPH), -1),
+        [sc.resources[r].capacity for r in resources], resources, closed, deal_time,
+        np.full((n, k), np.nan), np.zeros((n, k, NPH)), np.zeros((n, k)),
+        np.full((n, k), -np.inf), np.zeros((n, k), dtype=bool), ms.names, ms.at,
+        ms.requires_deal, ms.with_deal, ms.after_collapse)
+
+
 def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
     """Arrays of the schedule for the draws in ``v`` (input name -> values)."""
     names = sc.scheduled
     n = len(next(iter(v.values())))
-    k = len(names)
-    resources = list(sc.resources)
     closed, deal_time, factor = _deal(sc, v, n)
     shares = _shares(sc, v, n)
-    start = np.empty((n, k))
-    duration = np.empty((n, k, NPH))
-    risk = np.zeros((n, k, NPH))
-    gate = np.full((n, k, NPH), -np.inf)
-    fails = np.zeros((n, k, NPH), dtype=bool)
-    fallback = np.zeros((n, k))
-    uses = np.full((k, NPH), -1)
-    target = np.array([month_index(sc.start, sc.programmes[p].target) for p in names], float)
-    ms_names = [*sc.milestones, DEAL]
-    ms_at = np.stack([v[f"milestones.{m}.at"] for m in sc.milestones] + [deal_time], axis=1)
-    ms_deal = np.array([sc.milestones[m].requires_deal for m in sc.milestones] + [True])
-    milestones = {m: milestone_gate(ms_at[:, c], bool(ms_deal[c]), closed, deal_time)
-                  for c, m in enumerate(ms_names)}
-    need_index = [[[ms_names.index(m) for m in sc.programmes[name].schedule.needs.get(ph, [])]
-              for ph in PHASES] for name in names]
+    ms = milestone_table(sc, v, closed, deal_time)
+    plan = _empty(names, n, sc, closed, deal_time, ms)
     for j, name in enumerate(names):
-        prog, pre = sc.programmes[name], f"programmes.{name}."
-        sched = prog.schedule
-        start[:, j] = v[pre + "dev_start"]
-        cycle = v[pre + "schedule.cycle"] if sched.cycle is not None else v["development.cycle"]
-        duration[:, j, :] = cycle[:, None] * shares
-        for r, risk_spec in sched.risks.items():
-            rp = f"{pre}schedule.risks.{r}."
-            hit = v[rp + "occurs"] < v[rp + "probability"]
-            risk[:, j, PHASES.index(risk_spec.phase)] += np.where(hit, v[rp + "delay"], 0.0)
-        for phase, needs in sched.needs.items():
-            ph = PHASES.index(phase)
-            for need in needs:
-                when, failed = milestones[need]
-                gate[:, j, ph] = np.maximum(gate[:, j, ph], np.where(failed, -np.inf, when))
-                fails[:, j, ph] |= failed
-        if sched.fallback_delay is not None:
-            fallback[:, j] = v[pre + "schedule.fallback_delay"]
-        for phase, res in sched.uses.items():
-            uses[j, PHASES.index(phase)] = resources.index(res)
-    cancel = np.array([sc.programmes[p].schedule.on_collapse == "cancel" for p in names])
-    planned = np.maximum(target[None, :] - start, 0.0)[:, :, None] * shares[:, None, :]
-    return Plan(names, start, duration, risk, gate, fails, fallback, cancel, uses,
-                [sc.resources[r].capacity for r in resources], resources, closed, deal_time,
-                factor, target, planned, ms_names, ms_at, ms_deal, need_index)
+        sched = sc.programmes[name].schedule
+        plan.start[:, j] = dev_start(sc, name, v)
+        plan.first[j] = first = sched.first_phase
+        own = _phase_shares(shares, first)
+        plan.duration[:, j, :] = _cycle(sc, name, v)[:, None] * own
+        if sched.stands is None:   # a programme under way never gets the partner's factor
+            new = closed & (plan.start[:, j] >= deal_time)
+            plan.factor[:, j] = np.where(new, factor, 1.0)
+        _needs(plan, sched, j, ms)
+        _risks(plan, sched, f"programmes.{name}.", v, j)
+        target = target_sop(sc, name, v)
+        if target is None:
+            plan.planned[:, j, :] = plan.duration[:, j, :]
+        else:
+            plan.target[:, j] = target
+            plan.planned[:, j, :] = np.maximum(target - plan.start[:, j], 0.0)[:, None] * own
+    return plan
+
+
+def _cycle(sc: Scenario, name: str, v: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Months the programme's phases take in all: its cycle, or what remains of it."""
+    sched, pre = sc.programmes[name].schedule, f"programmes.{name}."
+    if sched.stands is not None:
+        return v[pre + "schedule.stands.remaining"]
+    return v[pre + "schedule.cycle"] if sched.cycle is not None else v["development.cycle"]
+
+
+def _phase_shares(shares: np.ndarray, first: int) -> np.ndarray:
+    """The phases' shares from phase ``first`` on, renormalised (none before it)."""
+    if first == 0:
+        return shares
+    own = shares.copy()
+    own[:, :first] = 0.0
+    total = own.sum(axis=1, keepdims=True)
+    only = np.zeros_like(own)
+    only[:, first] = 1.0          # no share left: the current phase takes it all
+    return np.where(total > 0, own / np.where(total > 0, total, 1.0), only)
+
+
+def _needs(plan: Plan, sched: Schedule, j: int, ms: Milestones) -> None:
+    """Needs, resources and the fallback of programme ``j`` (skipped phases have none)."""
+    first = sched.first_phase
+    needs: list[list[int]] = [[] for _ in PHASES]
+    for key, names in sched.needs.items():
+        gate, fails = combine(ms, names)
+        if key == PRE_SERIES:
+            plan.ps_gate[:, j], plan.ps_fails[:, j] = gate, fails
+        elif PHASES.index(key) >= first:
+            ph = PHASES.index(key)
+            plan.gate[:, j, ph], plan.fails[:, j, ph] = gate, fails
+            needs[ph] = [ms.names.index(m) for m in names]
+    plan.needs.append(needs)
+    plan.ps_needs.append([ms.names.index(m) for m in sched.needs.get(PRE_SERIES, [])])
+    for phase, res in sched.uses.items():
+        if PHASES.index(phase) >= first:
+            plan.uses[j, PHASES.index(phase)] = plan.resources.index(res)
+
+
+def _risks(plan: Plan, sched: Schedule, pre: str, v: Mapping[str, np.ndarray],
+           j: int) -> None:
+    """Risk delays, fallback and pre-series months of programme ``j``."""
+    for r, spec in sched.risks.items():
+        ph = PHASES.index(spec.phase)
+        if ph < sched.first_phase:
+            continue   # a phase already passed at the start
+        rp = f"{pre}schedule.risks.{r}."
+        hit = v[rp + "occurs"] < v[rp + "probability"]
+        plan.risk[:, j, ph] += np.where(hit, v[rp + "delay"], 0.0)
+    if sched.fallback_delay is not None:
+        plan.fallback[:, j] = v[pre + "schedule.fallback_delay"]
+    if sched.pre_series is not None:
+        plan.pre_series[:, j] = v[pre + "schedule.pre_series"]
 
 
 def _shares(sc: Scenario, v, n: int) -> np.ndarray:
@@ -112,18 +178,3 @@ def _deal(sc: Scenario, v, n: int):
     closed = v["deal.occurs"] < v["deal.probability"]
     factor = v["deal.cycle_factor"] if sc.deal.cycle_factor is not None else np.ones(n)
     return closed, v["deal.close"].astype(float), factor
-
-
-def milestone_gate(at: np.ndarray, requires_deal: bool, closed: np.ndarray,
-                   deal_time: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(time available, fails) of a milestone per draw, in closed form (the fast engine's
-    view; the SimPy model runs each milestone as a process instead).
-
-    A milestone that needs the deal is available at the later of its date and the close,
-    fails at a collapse, and is never available when there is no deal (``inf``).
-    """
-    if not requires_deal:
-        return at, np.zeros(len(at), dtype=bool)
-    no_deal = ~np.isfinite(deal_time)
-    when = np.where(closed, np.maximum(at, deal_time), np.inf)
-    return when, ~closed & ~no_deal

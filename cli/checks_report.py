@@ -1,0 +1,35 @@
+"""The scenario's pre-run checks on the command line (``sim run``, ``sim validate``)."""
+
+from __future__ import annotations
+
+from cli.common import err, out
+
+
+def print_checks(results: list, indent: str = "  ") -> None:
+    """One line per check: pass or FAIL, the measure, the bound and the share found."""
+    for r in results:
+        mark = "pass" if r.passed else "FAIL"
+        where = "" if r.passed else r.where()
+        out.print(f"{indent}{mark}  {where}{r.line_text()}", markup=False, highlight=False)
+
+
+def pre_run_checks(loaded, skip: bool, show: bool) -> list[dict] | None:
+    """Run the scenario's checks on a pilot run before the main run; raise the failed ones
+    (exit 2, one line each). None when skipped or there are none."""
+    from simcore.analysis.checks import PILOT_DRAWS, failures, run_checks
+
+    if not loaded.scenario.checks:
+        return None
+    if skip:
+        if show:
+            err.print(f"note: {len(loaded.scenario.checks)} checks skipped (--no-checks)")
+        return None
+    results = run_checks(loaded)
+    problem = failures(results)
+    if problem is not None:
+        raise problem
+    if show:
+        out.print(f"checks ({PILOT_DRAWS:,}-draw pilot): all {len(results)} pass",
+                  markup=False)
+        print_checks(results)
+    return [r.to_dict() for r in results]
