@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cli.common import err, out
 
+if TYPE_CHECKING:
+    from simcore.analysis.checks import CheckResult
+    from simcore.scenario.loader import Loaded
 
-def print_checks(results: list, indent: str = "  ") -> None:
+
+def print_checks(results: list[CheckResult], indent: str = "  ") -> None:
     """One line per check: pass or FAIL, the measure, the bound and the share found."""
     for r in results:
         mark = "pass" if r.passed else "FAIL"
@@ -13,7 +19,7 @@ def print_checks(results: list, indent: str = "  ") -> None:
         out.print(f"{indent}{mark}  {where}{r.line_text()}", markup=False, highlight=False)
 
 
-def pre_run_checks(loaded, skip: bool, show: bool) -> list[dict] | None:
+def pre_run_checks(loaded: Loaded, skip: bool, show: bool) -> list[dict] | None:
     """Run the scenario's checks on a pilot run before the main run; raise the failed ones
     (exit 2, one line each). None when skipped or there are none."""
     from simcore.analysis.checks import PILOT_DRAWS, failures, run_checks
@@ -29,7 +35,7 @@ def pre_run_checks(loaded, skip: bool, show: bool) -> list[dict] | None:
     if problem is not None:
         raise problem
     if show:
-        out.print(f"checks ({PILOT_DRAWS:,}-draw pilot): all {len(results)} pass",
+        out.print(f"checks ({PILOT_DRAWS:,}-draw pilot): {len(results)} of {len(results)} pass",
                   markup=False)
         print_checks(results)
     return [r.to_dict() for r in results]

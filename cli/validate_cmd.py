@@ -6,11 +6,15 @@ check (pass or FAIL); a failed check makes the exit code 2, as in ``sim run``.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.common import EXIT_BAD_INPUT, err, guarded, out
 from simcore.errors import InputError
+
+if TYPE_CHECKING:
+    from simcore.scenario.loader import Loaded
 
 
 @guarded
@@ -35,7 +39,7 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _checks(loaded) -> int:
+def _checks(loaded: Loaded) -> int:
     """Run and print the scenario's checks; 1 when one fails."""
     if not loaded.scenario.checks:
         return 0

@@ -2,10 +2,11 @@
 
     python examples/sweep_core_loss_and_foxconn.py [OUT.csv] [--draws N]
 
-Each point holds the first-year core operating flow (``operations.burn``, USD bn/yr;
-the articles say a loss of up to $3.5bn) and the chance the Foxconn deal closes
-(``deal.probability``) at fixed values, with everything else random on the same
-draws (common random numbers), and records the headline metrics.
+Each point holds the first-year core operating flow (``operations.burn``, JPY
+bn/yr; the first half of FY2024 lost about 570bn yen, digest row 3.15) and the
+chance the Foxconn deal closes (``deal.probability``) at fixed values, with
+everything else random on the same draws (common random numbers), and records
+the headline metrics.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def main() -> None:
     args = ap.parse_args()
     result = api.sweep(
         ROOT / "scenarios" / "foxconn.yaml",
-        {"operations.burn": [-3.5, -2.5, -1.5], "deal.probability": [0.2, 0.5, 0.8]},
+        {"operations.burn": [-700, -450, -200], "deal.probability": [0.2, 0.5, 0.8]},
         draws=args.draws, seed=7,
     )
     rows = [{**p["params"], **p["metrics"]} for p in result.points]
@@ -35,7 +36,7 @@ def main() -> None:
         writer.writeheader()
         writer.writerows(rows)
     for r in rows:
-        print(f"burn {r['operations.burn']:+.1f}  P(close) {r['deal.probability']:.1f}  "
+        print(f"burn {r['operations.burn']:+.0f}  P(close) {r['deal.probability']:.1f}  "
               f"min cash P50 {r['min_cash_p50']:6.2f}  P(breach) {r['p_breach']:.3f}  "
               f"ending cash P50 {r['ending_cash_p50']:6.2f}")
     print(f"wrote {len(rows)} points to {args.out}")

@@ -182,7 +182,7 @@ def test_trace_json():
     check_trace_records(records)
     paths = {r["path"] for r in records}
     assert "operations.burn" in paths
-    assert {"floor", "balance.opening_cash", "financing.bonds.coupon"} <= paths
+    assert {"floor", "balance.opening_cash", "debt.usd_2025.coupon"} <= paths
     for rec in records:
         assert rec["defined_in"].startswith("standalone.yaml:"), rec
 
@@ -205,7 +205,7 @@ operations:
     unit: USD bn/yr
     assumption: a flat burn, for the test
 financing:
-  asset_sales: null
+  chennai_sale: null
 """
 
 
@@ -229,10 +229,10 @@ def test_extends_override_and_removal(tmp_path: Path):
     assert burn["defined_in"] == "option.yaml:5"
 
     # null removes the named entry; everything else is the base's, defined in it
-    assert not [p for p in got if p.startswith("financing.asset_sales.")]
-    assert any(p.startswith("financing.asset_sales.") for p in base)
+    assert not [p for p in got if p.startswith("financing.chennai_sale.")]
+    assert any(p.startswith("financing.chennai_sale.") for p in base)
     expected = {p: r for p, r in base.items()
-                if p != "operations.burn" and not p.startswith("financing.asset_sales.")}
+                if p != "operations.burn" and not p.startswith("financing.chennai_sale.")}
     assert set(got) - {"operations.burn"} == set(expected)
     for path, rec in expected.items():
         assert got[path] == rec, path

@@ -60,8 +60,8 @@ def test_sweep_and_simulate_use_the_scenario_in_memory_not_the_file(tmp_path):
     path.write_text(edited)             # opening cash now 20bn higher on disk
     opts = {"draws": 400, "seed": 3}
     sim = api.simulate(loaded, **opts)
-    sw = api.sweep(loaded, {"operations.burn.pert.min": [-4.0]}, workers=2, **opts)
-    direct = api.simulate(loaded, overrides={"operations.burn.pert.min": -4.0}, **opts)
+    sw = api.sweep(loaded, {"operations.burn.pert.min": [-800.0]}, workers=2, **opts)
+    direct = api.simulate(loaded, overrides={"operations.burn.pert.min": -800.0}, **opts)
     point = sw.points[0]["metrics"]
     assert point["ending_cash_mean"] == pytest.approx(
         float(direct.result.cash[:, -1].mean()), abs=1e-6)
@@ -70,7 +70,7 @@ def test_sweep_and_simulate_use_the_scenario_in_memory_not_the_file(tmp_path):
 
 def test_compare_accepts_modified_scenarios():
     base = load_scenario(SCENARIOS / "standalone.yaml")
-    worse = with_overrides(base, {"operations.burn.pert.min": -5.0})
+    worse = with_overrides(base, {"operations.burn.pert.min": -900.0})
     worse = worse.model_copy(update={"name": "worse"})
     c = api.compare([base, worse], draws=500, seed=2)
     data = comparison_dict(c)
@@ -80,7 +80,7 @@ def test_compare_accepts_modified_scenarios():
 def test_manifest_hashes_the_resolved_scenario_with_overrides():
     base = load_scenario(SCENARIOS / "standalone.yaml")
     one = api.simulate(base, draws=50)
-    two = api.simulate(base, draws=50, overrides={"operations.burn.pert.min": -4.4})
+    two = api.simulate(base, draws=50, overrides={"operations.burn.pert.min": -850.0})
     assert one.summary["manifest"]["scenario_sha256"] != two.summary["manifest"][
         "scenario_sha256"]
     assert one.summary["manifest"]["scenario_sha256"] == scenario_digest(base.scenario)
@@ -88,7 +88,7 @@ def test_manifest_hashes_the_resolved_scenario_with_overrides():
 
 def test_resume_recomputes_points_of_a_changed_scenario(tmp_path):
     base = load_scenario(SCENARIOS / "standalone.yaml")
-    params = {"operations.burn.pert.min": [-4.0, -3.8]}
+    params = {"operations.burn.pert.min": [-800.0, -770.0]}
     out = tmp_path / "sweep"
     first = api.sweep(base, params, draws=200, out_dir=out)
     again = api.sweep(base, params, draws=200, out_dir=out, resume=True)

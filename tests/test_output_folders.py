@@ -18,7 +18,7 @@ FOXCONN = str(SCENARIOS / "foxconn.yaml")
 COMMANDS = {
     "run": ["run", STANDALONE, "-n", "50", "--quiet"],
     "compare": ["compare", STANDALONE, FOXCONN, "-n", "50", "--quiet"],
-    "sweep": ["sweep", STANDALONE, "-p", "operations.burn.pert.min=-4,-3.9", "-n", "50",
+    "sweep": ["sweep", STANDALONE, "-p", "operations.burn.pert.min=-800,-780", "-n", "50",
               "--quiet"],
 }
 

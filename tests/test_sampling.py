@@ -66,7 +66,7 @@ def test_rank_correlation_is_achieved(write_yaml):
     data["correlations"] = [
         {"inputs": ["operations.burn", "operations.recovery_start"], "rho": -0.6,
          "assumption": "a deeper burn comes with a later recovery"},
-        {"inputs": ["operations.burn", "savings.cost_programme.run_rate"], "rho": 0.4,
+        {"inputs": ["operations.burn", "savings.fixed_costs.realised"], "rho": 0.4,
          "assumption": "test"},
     ]
     res = run(load_scenario(write_yaml(data)).scenario,
@@ -76,7 +76,7 @@ def test_rank_correlation_is_achieved(write_yaml):
     v = res.values
     got = stats.spearmanr(v["operations.burn"], v["operations.recovery_start"]).statistic
     assert abs(got - -0.6) < 0.02
-    got = stats.spearmanr(v["operations.burn"], v["savings.cost_programme.run_rate"]).statistic
+    got = stats.spearmanr(v["operations.burn"], v["savings.fixed_costs.realised"]).statistic
     assert abs(got - 0.4) < 0.02
     # Marginals are untouched by the copula: still the PERT of the scenario.
     pert = stats.beta(1 + 4 * 0.9 / 2.0, 1 + 4 * 1.1 / 2.0, loc=-3.5, scale=2.0)

@@ -177,7 +177,7 @@ def test_fast_engine_equals_simpy_draw_for_draw(write_yaml):
     plan = build_plan(sc, v)
     fast, ref = run_fast(plan), run_simpy(plan)
     for field in ("launch", "stop", "cancelled", "begin", "need_wait", "queue_wait",
-                  "length", "risk"):
+                  "length", "risk", "pre_wait"):
         np.testing.assert_allclose(getattr(fast, field), getattr(ref, field), rtol=0,
                                    atol=1e-9, err_msg=field)
     # The case exercises what it claims to: queues, cancellations, fallbacks, risks.

@@ -94,7 +94,9 @@ def _result(name: str, c: Check, res: RunResult, loaded: Loaded | None) -> Check
 
 
 def _source(c: Check) -> str:
-    return f"fact {c.fact}" if c.fact is not None else f"assumption: {c.assumption}"
+    if c.fact is None:
+        return f"assumption: {c.assumption}"
+    return "fact " + (c.fact if isinstance(c.fact, str) else ", ".join(c.fact))
 
 
 def failures(results: list[CheckResult]) -> InputError | None:

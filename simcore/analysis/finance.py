@@ -13,6 +13,7 @@ import numpy as np
 
 from simcore.experiments.runner import RunResult
 from simcore.outcomes.stats import month_percentiles, percentiles, probability, replicate_se
+from simcore.scenario.case_spec import Exchange
 from simcore.timeline import fiscal_year, fiscal_year_label, month_label
 
 # the bridge's order: operations first, financing last
@@ -78,7 +79,7 @@ def value(res: RunResult, values: dict) -> dict:
     return out
 
 
-def _exchange(res: RunResult, ex) -> dict:
+def _exchange(res: RunResult, ex: Exchange) -> dict:
     start = res.scenario.start
     return {"closed_draws": "value per share is the exchange consideration, ratio x "
                             "acquirer_price at the close (not discounted); equity value is "

@@ -8,11 +8,12 @@ level it recovers to is lower by
 
 where a programme's months late ``L_k = max(0, SOP_k - S_k)``, ``SOP_k`` its start of
 production in the draw and ``S_k`` the latest start of production that meets its
-target (:func:`latest_on_time_sop`); a cancelled programme (``SOP_k = inf``) counts as
-``cap_months``. The erosion is its own component of cash, ``-E * r[t] / 12`` a month,
-so ``operations + erosion`` is the core flow recovering to ``steady - E``. The
-programmes are the listed ones, or every programme with a target; programmes with
-no target are skipped, and with none left the erosion is zero.
+target (:func:`latest_on_time_sop`, the schedule's per-draw target); a cancelled
+programme (``SOP_k = inf``) counts as ``cap_months``. The erosion is its own
+component of cash, ``-E * r[t] / 12`` a month, so ``operations + erosion`` is the
+core flow recovering to ``steady - E``. The programmes are the listed ones, or
+every programme with a target; programmes with no target are skipped, and with none
+left the erosion is zero.
 """
 
 from __future__ import annotations
@@ -24,28 +25,20 @@ import numpy as np
 from simcore.cash.fx import Money
 from simcore.cash.profiles import ramp
 from simcore.scenario.model import Scenario
-from simcore.timeline import month_index, parse_month
+from simcore.schedule.targets import target_sop
 
 Values = Mapping[str, np.ndarray]
 
 
-def latest_on_time_sop(sc: Scenario, name: str, v: Values) -> np.ndarray | float | None:
-    """The latest start of production (month index) that meets programme ``name``'s
-    target, or None for a programme without a target (it is skipped).
+def latest_on_time_sop(sc: Scenario, name: str, v: Values) -> np.ndarray | None:
+    """The latest start of production (month index, per draw) that meets programme
+    ``name``'s target, or None for a programme without a target (it is skipped).
 
-    The one place the erosion reads a target: a plain ISO year-month gives
-    ``month_index(start, target)``, the month the launch table measures delay from.
-    Any other target is not read here yet (None): the schedule's per-draw target
-    function, once it lands, replaces this body.
+    The one place the erosion reads a target: the schedule's own per-draw target
+    (:func:`simcore.schedule.targets.target_sop`), so lateness here is the delay the
+    launch table measures (a plain ISO year-month target: its month index).
     """
-    target = getattr(sc.programmes[name], "target", None)
-    if not isinstance(target, str):
-        return None
-    try:
-        parse_month(target)
-    except ValueError:
-        return None
-    return float(month_index(sc.start, target))
+    return target_sop(sc, name, v)
 
 
 def mean_months_late(sc: Scenario, v: Values, n: int, launches: Mapping[str, np.ndarray]

@@ -24,6 +24,7 @@ import numpy as np
 
 from simcore.cash.fx import Money
 from simcore.cash.profiles import window
+from simcore.scenario.finance_spec import CreditLine
 from simcore.scenario.model import Scenario
 
 Values = Mapping[str, np.ndarray]
@@ -36,7 +37,8 @@ class Lines:
     interest: np.ndarray        # (draws, months) USD, negative: interest and fees paid
 
 
-def available(sc: Scenario, v: Values, money: Money, n: int, closed=None, close=None
+def available(sc: Scenario, v: Values, money: Money, n: int,
+              closed: np.ndarray | None = None, close: np.ndarray | None = None
               ) -> list[np.ndarray]:
     """Each line's size available at each month end, USD, (draws, months); ``closed``
     and ``close`` (the deal, per draw) place the lines that come with it."""
@@ -54,7 +56,7 @@ def available(sc: Scenario, v: Values, money: Money, n: int, closed=None, close=
     return out
 
 
-def _from_close(line, start: np.ndarray, close: np.ndarray) -> np.ndarray:
+def _from_close(line: CreditLine, start: np.ndarray, close: np.ndarray) -> np.ndarray:
     """When an on-deal line becomes available: the close, the later of it and a date,
     or months after it."""
     if line.available_from is None:
@@ -64,8 +66,8 @@ def _from_close(line, start: np.ndarray, close: np.ndarray) -> np.ndarray:
     return close + start
 
 
-def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray, closed=None,
-         close=None) -> Lines:
+def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray,
+         closed: np.ndarray | None = None, close: np.ndarray | None = None) -> Lines:
     """Drawings, undrawn amounts and costs of every line, given cash without the lines."""
     n, months = cash.shape
     drawn_all, undrawn, interest = (np.zeros((n, months)) for _ in range(3))

@@ -13,7 +13,10 @@ coupons, line interest and fees, and interest earned. Principal (debt raised and
 repaid, line drawings), equity raised, asset sales and items marked ``fcf: false``
 are financing. Debt is borrowings outstanding: the ladder, the drawn lines and any
 ``balance.opening_debt``. ``components`` holds every flow by name, so opening cash
-plus their sum is cash, month by month (the cash bridge).
+plus their sum is cash, month by month (the cash bridge); ``erosion`` (late launches
+lowering the steady core flow, :mod:`simcore.cash.erosion`) is one of them, zero
+without ``operations.erosion``. With a ``deal.exchange`` the value in closed draws
+is the exchange consideration (:mod:`simcore.cash.takeover`).
 """
 
 from __future__ import annotations

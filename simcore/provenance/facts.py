@@ -165,9 +165,11 @@ def published_by(fact: Fact, day: dt.date) -> bool:
 
 def fact_record(fact: Fact) -> dict[str, Any]:
     """A fact as a plain dict (for JSON), with its publication bounds as ISO days."""
-    rec = fact.model_dump()
+    rec = fact.model_dump(exclude={"published_by"})
     if isinstance(rec["value"], tuple):
         rec["value"] = list(rec["value"])
+    if fact.published_by is not None:   # the source's own cut-off, for undated facts
+        rec["source_published_by"] = fact.published_by.isoformat()
     earliest, latest = published_bounds(fact)
     rec["published"] = fact.published_label
     rec["published_earliest"] = earliest.isoformat() if earliest else None

@@ -131,7 +131,8 @@ def _phase_shares(shares: np.ndarray, first: int) -> np.ndarray:
 
 
 def _needs(plan: Plan, sched: Schedule, j: int, ms: Milestones) -> None:
-    """Needs, resources and the fallback of programme ``j`` (skipped phases have none)."""
+    """Needs (of phases and of the pre-series builds) and resources of programme ``j``;
+    phases a programme under way has passed have none."""
     first = sched.first_phase
     needs: list[list[int]] = [[] for _ in PHASES]
     for key, names in sched.needs.items():
