@@ -84,8 +84,8 @@ def test_every_outcome_works_in_tornado_breakeven_compare_and_sweep(kkr_run):
         assert any(k in heads for k in (f"{o.name}_p50", f"p_{o.name}"))
         if o.higher_is_better is None:
             continue
-        out = breakeven(loaded, "financing.kkr_equity.amount", 0.0, 6.0, loaded.scenario, s,
-                        o.name, tol=3.0)
+        out = breakeven(loaded, "debt.kkr_preferred.principal", 0.0, 900.0, loaded.scenario,
+                        s, o.name, tol=450.0)
         assert out["metric"] == o.name
 
 

@@ -56,7 +56,7 @@ def target_label(sc: Scenario, name: str) -> str | None:
         lag = f"{float(dist.ppf(np.array([0.5]))[0]):g}"
     else:
         lo, hi = dist.ppf(np.array([0.1, 0.9]))
-        lag = f"{lo:.3g}-{hi:.3g}"
+        lag = f"{round(float(lo), 1):g}-{round(float(hi), 1):g}"
     return f"{target.window[0]}..{target.window[1]} (market +{lag} m)"
 
 
