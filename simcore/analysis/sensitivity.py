@@ -148,6 +148,21 @@ def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenari
     return out
 
 
+def uniform_model(sc: Scenario, settings: RunSettings, metrics: list[str],
+                  names: list[str]) -> Callable[[np.ndarray], np.ndarray]:
+    """The model as a function of the uniforms of ``names`` ((d, m) -> (k, m) outcomes),
+    for Sobol designs; a month that never comes counts as the horizon."""
+    horizon = float(sc.timeline.months)
+
+    def func(x: np.ndarray) -> np.ndarray:
+        s = settings.model_copy(update={"draws": x.shape[1], "pinned": {}})
+        res = run(sc, s, uniforms={name: x[i] for i, name in enumerate(names)})
+        per = [lookup(m, res).values(res) for m in metrics]
+        return np.stack([np.where(np.isfinite(v), v, horizon) for v in per])
+
+    return func
+
+
 def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
           n_resamples: int = 200, by: str | None = None) -> dict:
     """First-order and total Sobol indices of ``metrics`` with 95% bootstrap intervals;
@@ -160,13 +175,7 @@ def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
         from simcore.analysis.sobol_groups import sobol_by_basis
 
         return sobol_by_basis(sc, n, settings, metrics, names, n_resamples)
-    horizon = float(sc.timeline.months)
-
-    def func(x: np.ndarray) -> np.ndarray:
-        s = settings.model_copy(update={"draws": x.shape[1], "pinned": {}})
-        res = run(sc, s, uniforms={name: x[i] for i, name in enumerate(names)})
-        per = [lookup(m, res).values(res) for m in metrics]
-        return np.stack([np.where(np.isfinite(v), v, horizon) for v in per])
+    func = uniform_model(sc, settings, metrics, names)
 
     from scipy import stats
 

@@ -20,9 +20,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from simcore.errors import InputError, Problem
-from simcore.experiments.runner import RunSettings, run
-from simcore.outcomes.registry import lookup
+from simcore.experiments.runner import RunSettings
 from simcore.scenario.model import Scenario
 from simcore.uncertainties.inputs import collect
 
@@ -80,17 +78,9 @@ def _estimates(y: np.ndarray) -> np.ndarray:
 def sobol_by_basis(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
                    names: list[str], n_resamples: int = 200) -> dict:
     """Grouped indices of ``metrics`` over the uncertain inputs ``names`` by basis."""
-    if n < 2:
-        raise InputError(Problem(f"--sobol takes at least 2 base samples, got {n}",
-                                 path="--sobol"))
-    horizon = float(sc.timeline.months)
+    from simcore.analysis.sensitivity import uniform_model
 
-    def func(x: np.ndarray) -> np.ndarray:
-        s = settings.model_copy(update={"draws": x.shape[1], "pinned": {}})
-        res = run(sc, s, uniforms={name: x[i] for i, name in enumerate(names)})
-        per = [lookup(m, res).values(res) for m in metrics]
-        return np.stack([np.where(np.isfinite(v), v, horizon) for v in per])
-
+    func = uniform_model(sc, settings, metrics, names)
     groups = input_groups(sc, names)
     rng = np.random.default_rng(settings.seed)
     result = grouped_indices(func, len(names), groups, n, rng, n_resamples)

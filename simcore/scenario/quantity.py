@@ -373,25 +373,7 @@ Count = Annotated[Quantity, with_unit("count")]
 
 def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity]]:
     """Every Quantity in ``model`` with its dotted path, in document order."""
-    out: list[tuple[str, Quantity]] = []
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        path = f"{prefix}{name}"
-        out.extend(_walk(value, path))
-    return out
-
-
-def _walk(value: object, path: str) -> list[tuple[str, Quantity]]:
-    if isinstance(value, Quantity):
-        return [(path, value)]
-    if isinstance(value, BaseModel):
-        return quantities(value, path + ".")
-    if isinstance(value, dict):
-        out = []
-        for key, item in value.items():
-            out.extend(_walk(item, f"{path}.{key}"))
-        return out
-    return []
+    return [(path, q) for path, q in sourced(model, prefix) if isinstance(q, Quantity)]
 
 
 def sourced(model: BaseModel, prefix: str = "") -> list[tuple[str, Sourced]]:
