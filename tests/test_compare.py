@@ -41,6 +41,22 @@ def run_compare(paths, draws=2000, **kw):
     return compare([load_scenario(p) for p in paths], RunSettings(draws=draws, seed=5), **kw)
 
 
+def linear_case() -> dict:
+    """Overrides that leave nothing in standalone depending on the cash level.
+
+    The bundled case earns interest on cash, draws its credit lines below a floor
+    and refinances dearer when liquidity is weak; all three are switched off.
+    """
+    zero = {**q(0.0, "fraction"), "basis": "judgement", "assumption": "to keep it linear"}
+    bonds = yaml.safe_load((SCENARIOS / "standalone.yaml").read_text())["debt"]
+    linear = {"credit_lines": None, "balance": {"cash_rate": zero},
+              "debt": {name: {"refinance": {"stress_spread": zero}}
+                       for name, bond in bonds.items() if "stress_spread" in
+                       bond.get("refinance", {})}}
+    assert linear["debt"], "the bundled case has no stressed refinancing to switch off"
+    return linear
+
+
 def test_option_against_itself_differs_by_exactly_zero(options):
     same = options("same_again")
     c = run_compare([SCENARIOS / "standalone.yaml", same])
@@ -53,15 +69,18 @@ def test_option_against_itself_differs_by_exactly_zero(options):
 
 
 def test_fixed_equity_injection_is_exactly_one_billion_above(options):
-    path = options("equity_now", injection(q(1.0, "USD bn")))
-    c = run_compare([SCENARIOS / "standalone.yaml", path])
-    diff = c.results["equity_now"].cash - c.results["standalone"].cash
+    """In a cash model with nothing that depends on the cash level, 1bn in stays 1bn."""
+    linear = linear_case()
+    base = options("linear", **linear)
+    path = options("equity_now", injection(q(1.0, "USD bn")), **linear)
+    c = run_compare([base, path])
+    diff = c.results["equity_now"].cash - c.results["linear"].cash
     np.testing.assert_allclose(diff[:, 0], 1.0, rtol=0, atol=1e-12)
     np.testing.assert_allclose(diff, 1.0, rtol=0, atol=1e-9)   # and every month after
     data = comparison_dict(c)
     assert data["paired"]["min_cash"]["equity_now"]["p_beats"] == 1.0
-    assert data["regret"]["min_cash"]["standalone"]["mean"] == pytest.approx(1.0)
-    assert data["ranking"]["ending_cash"] == ["equity_now", "standalone"]
+    assert data["regret"]["min_cash"]["linear"]["mean"] == pytest.approx(1.0)
+    assert data["ranking"]["ending_cash"] == ["equity_now", "linear"]
 
 
 def test_order_of_files_does_not_change_numbers(options):
@@ -88,18 +107,20 @@ def test_common_random_numbers_shrink_the_paired_variance(options):
 
 
 def test_cli_compare_json_and_files(options, tmp_path):
-    a = options("equity_now", injection(q(1.0, "USD bn")))
+    base = options("standalone_linear", **linear_case())
+    a = options("equity_now", injection(q(1.0, "USD bn")), **linear_case())
     out = tmp_path / "cmp"
-    r = CliRunner().invoke(app, ["compare", str(SCENARIOS / "standalone.yaml"), a, "-n", "500",
+    r = CliRunner().invoke(app, ["compare", base, a, "-n", "500",
                                  "--json", "--out", str(out)])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["options"] == ["standalone", "equity_now"] and data["baseline"] == "standalone"
+    assert data["options"] == ["standalone_linear", "equity_now"]
+    assert data["baseline"] == "standalone_linear"
     for key in ("diff_p5", "diff_p50", "diff_p95", "p_beats"):
         assert key in data["paired"]["min_cash"]["equity_now"]
     assert set(data["regret"]["min_cash"]["equity_now"]) >= {"mean", "p90"}
     assert data["metrics"]["min_cash"]["equity_now"]["p50"] == pytest.approx(
-        data["metrics"]["min_cash"]["standalone"]["p50"] + 1.0, abs=1e-6)
+        data["metrics"]["min_cash"]["standalone_linear"]["p50"] + 1.0, abs=1e-6)
     assert json.loads((out / "compare.json").read_text()) == data
     assert (out / "compare.csv").read_text().startswith("metric,unit,option,p50")
 

@@ -79,7 +79,10 @@ def test_rank_correlation_is_achieved(write_yaml):
     got = stats.spearmanr(v["operations.burn"], v["savings.fixed_costs.realised"]).statistic
     assert abs(got - 0.4) < 0.02
     # Marginals are untouched by the copula: still the PERT of the scenario.
-    pert = stats.beta(1 + 4 * 0.9 / 2.0, 1 + 4 * 1.1 / 2.0, loc=-3.5, scale=2.0)
+    p = data["operations"]["burn"]["pert"]
+    span = p["max"] - p["min"]
+    pert = stats.beta(1 + 4 * (p["mode"] - p["min"]) / span,
+                      1 + 4 * (p["max"] - p["mode"]) / span, loc=p["min"], scale=span)
     assert stats.kstest(v["operations.burn"], pert.cdf).pvalue > 0.001
     assert abs(res.correlations[0]["achieved"] - -0.6) < 0.02
     assert abs(res.correlations[1]["achieved"] - 0.4) < 0.02
