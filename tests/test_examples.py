@@ -40,13 +40,16 @@ def test_what_ifs_move_the_outcomes_they_should():
     d = json.loads(r.stdout)
     m, paired = d["metrics"], d["paired"]
     assert len(d["options"]) == 7
-    # repaying a ladder only takes cash out: never a higher minimum cash in any draw
-    assert paired["min_cash"]["what_if_debt_ladder"]["p_beats"] == 0.0
-    assert m["breach"]["what_if_debt_ladder"]["p"] > m["breach"]["what_if_base"]["p"]
-    # an undrawn line adds its size to liquidity and draws keep cash above the floor
-    assert m["min_liquidity"]["what_if_credit_line"]["p50"] > m["min_cash"][
+    # repaying every maturity from cash only takes cash out: never a higher minimum
+    assert paired["min_cash"]["what_if_no_refinancing"]["p_beats"] == 0.0
+    assert m["breach"]["what_if_no_refinancing"]["p"] > m["breach"]["what_if_base"]["p"]
+    # an undrawn line adds its size (2.5, less fees and interest) to liquidity
+    assert m["min_liquidity"]["what_if_credit_line"]["p50"] > m["min_liquidity"][
         "what_if_base"]["p50"] + 2.0
-    assert m["breach"]["what_if_credit_line"]["p"] < m["breach"]["what_if_base"]["p"]
+    assert m["liquidity_breach"]["what_if_credit_line"]["p"] < m["liquidity_breach"][
+        "what_if_base"]["p"]
+    # a second retry can only bring in notes that a single retry does not
+    assert paired["min_cash"]["what_if_bond_retry"]["diff_p5"] >= 0.0
     # a convertible that converts costs existing holders value per share
     assert m["value_per_share"]["what_if_preferred"]["p50"] < m["value_per_share"][
         "what_if_base"]["p50"]
