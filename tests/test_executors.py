@@ -54,10 +54,10 @@ def test_sweep_and_simulate_use_the_scenario_in_memory_not_the_file(tmp_path):
     path = tmp_path / "standalone.yaml"
     shutil.copy(SCENARIOS / "standalone.yaml", path)
     loaded = load_scenario(path)
-    edited = path.read_text().replace("pert: {min: 11.0, mode: 13.0, max: 15.0}",
-                                      "pert: {min: 31.0, mode: 33.0, max: 35.0}")
+    edited = path.read_text().replace("pert: {min: 900, mode: 1150, max: 1400}",
+                                      "pert: {min: 3900, mode: 4150, max: 4400}")
     assert edited != path.read_text()
-    path.write_text(edited)             # opening cash now 20bn higher on disk
+    path.write_text(edited)             # opening cash now 3tn yen higher on disk
     opts = {"draws": 400, "seed": 3}
     sim = api.simulate(loaded, **opts)
     sw = api.sweep(loaded, {"operations.burn.pert.min": [-800.0]}, workers=2, **opts)

@@ -280,8 +280,7 @@ def test_bridge_identity_on_every_bundled_scenario(path):
     assert {"liquidity", "debt", "value"} <= set(s)
 
 
-def test_report_currency_needs_a_rate():
-    r = runner.invoke(app, ["run", str(SCENARIOS / "standalone.yaml"), "-n", "10",
-                            "--currency", "JPY"])
+def test_report_currency_needs_a_rate(write_yaml):
+    r = runner.invoke(app, ["run", str(write_yaml(base())), "-n", "10", "--currency", "JPY"])
     assert r.exit_code == 2
     assert "fx.JPY.spot" in r.output and "Traceback" not in r.output
