@@ -60,7 +60,8 @@ class Simulation:
         return out
 
     def reanalyse(self, floor: float | None = None) -> dict:
-        """The summary with another liquidity floor (USD bn), without re-simulating."""
+        """The summary with another liquidity floor (in the unit of the scenario's floor),
+        without re-simulating."""
         return summarise(self.result, digest=self.summary["manifest"]["scenario_sha256"],
                          file=self.summary["manifest"]["scenario_file"],
                          thresholds=self._thresholds(floor))

@@ -50,7 +50,9 @@ def test_outcomes_agree_with_the_run_arrays_by_hand(kkr_run):
     v = res.outcomes()
     np.testing.assert_array_equal(v["min_cash"], res.cash.min(axis=1))
     np.testing.assert_array_equal(v["ending_cash"], res.cash[:, -1])
-    floor = res.floor_draws[:, None]
+    # the floor is in yen (its own unit); cash in dollars: convert month by month
+    assert res.finance.floor_fx is not None
+    floor = res.floor_draws[:, None] * res.finance.floor_fx
     np.testing.assert_array_equal(v["breach"], (res.cash < floor).any(axis=1))
     target = res.targets["sentra"]
     launch = res.launches["sentra"]
@@ -66,9 +68,10 @@ def test_outcomes_agree_with_the_run_arrays_by_hand(kkr_run):
 
 def test_a_new_floor_is_analysis_not_a_new_run(kkr_run):
     res = kkr_run
-    for floor in (8.0, 12.0, 14.0):
+    for floor in (400.0, 600.0, 900.0):      # JPY bn, the unit of the scenario's floor
         got = res.outcomes(Thresholds(floor))["breach"].mean()
-        assert got == pytest.approx((res.cash < floor).any(axis=1).mean())
+        in_usd = floor * res.finance.floor_fx
+        assert got == pytest.approx((res.cash < in_usd).any(axis=1).mean())
 
 
 def test_every_outcome_works_in_tornado_breakeven_compare_and_sweep(kkr_run):
@@ -103,10 +106,12 @@ def test_to_pandas_per_draw_and_per_month():
 
 def test_reanalyse_changes_the_floor_without_rerunning():
     sim = api.simulate(FOXCONN, draws=300, seed=2)
-    high = sim.reanalyse(floor=14.0)
-    assert high["cash"]["floor"] == 14.0
+    high = sim.reanalyse(floor=900.0)         # JPY bn, the unit of the scenario's floor
+    assert high["cash"]["floor"] == 900.0 and high["cash"]["floor_unit"] == "JPY bn"
+    in_usd = 900.0 * sim.result.finance.floor_fx
     assert high["cash"]["p_breach"] == pytest.approx(
-        float((sim.result.cash < 14.0).any(axis=1).mean()))
+        float((sim.result.cash < in_usd).any(axis=1).mean()))
+    assert high["cash"]["p_breach"] > sim.summary["cash"]["p_breach"]
     assert high["cash"]["min"] == sim.summary["cash"]["min"]
 
 

@@ -44,8 +44,9 @@ class RunSettings(BaseModel):
     seed: int = Field(20250401, ge=0)
     sampler: Sampler = "mc"
     chunk: int = Field(DEFAULT_CHUNK, ge=1)
-    floor: float | None = Field(None, description="liquidity floor, USD bn, applied in "
-                                "analysis (default: the scenario's); not used by the run")
+    floor: float | None = Field(None, description="liquidity floor in the unit of the "
+                                "scenario's floor, applied in analysis (default: the "
+                                "scenario's); not used by the run")
     keep_inputs: bool = Field(False, description="keep every input's draws (for draws.npz)")
     engine: Literal["fast", "simpy"] = Field(
         "fast", description="schedule engine: vectorised, or SimPy (the reference)")
@@ -88,7 +89,7 @@ class RunResult:
     fcf_fy: np.ndarray                   # (draws, fiscal years) USD bn
     fy: list[int]                        # fiscal year of each fcf_fy column
     fy_months: list[int]                 # months of each fiscal year inside the horizon
-    floor_draws: np.ndarray              # (draws,) the scenario's sampled floor, USD bn
+    floor_draws: np.ndarray              # (draws,) sampled floor, in the floor's unit
     fcf_positive: np.ndarray             # (draws,) month index, NaN if never
     ending_net_debt: np.ndarray          # (draws,)
     deal_closed: np.ndarray | None = None

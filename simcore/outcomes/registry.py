@@ -43,8 +43,9 @@ UNITS: dict[str, str] = {"amount": "USD bn", "probability": "probability", "shar
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Analysis thresholds. ``floor`` (USD bn) replaces the scenario's sampled liquidity
-    floor in every draw; ``None`` keeps the scenario's."""
+    """Analysis thresholds. ``floor`` (in the unit of the scenario's floor, e.g. JPY bn)
+    replaces the scenario's sampled liquidity floor in every draw; ``None`` keeps the
+    scenario's."""
 
     floor: float | None = None
 
@@ -100,7 +101,8 @@ def first_for_good(mask: np.ndarray) -> np.ndarray:
 
 
 def floor_of(res: RunResult, t: Thresholds) -> np.ndarray:
-    """The liquidity floor per draw (USD bn): the threshold's, else the scenario's."""
+    """The liquidity floor per draw in the floor's unit: the threshold's, else the
+    scenario's."""
     return np.full(res.draws, float(t.floor)) if t.floor is not None else res.floor_draws
 
 
