@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import dist, q
+from conftest import by_hand, dist, q
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -27,18 +27,8 @@ runner = CliRunner()
 
 def base(months: int = 12, cash: float = 10.0, burn: float = 0.0, steady: float = 0.0,
          recovery: str = "2025-01", recovery_months: float = 1, **extra) -> dict:
-    """Only what ``extra`` adds, plus a core flow from ``burn`` to ``steady`` (USD bn/yr)
-    recovering linearly from ``recovery`` over ``recovery_months``."""
-    sc = {"name": "case", "title": "case features by hand",
-          "timeline": {"start": "2025-04", "months": months},
-          "floor": q(1.0, "USD bn"),
-          "balance": {"opening_cash": q(cash, "USD bn")},
-          "operations": {"burn": q(burn, "USD bn/yr"), "steady": q(steady, "USD bn/yr"),
-                         "recovery_start": q(recovery, "date"),
-                         "recovery_months": q(recovery_months, "months")},
-          "capex": {"base": q(0.0, "USD bn/yr")}}
-    sc.update(extra)
-    return sc
+    """:func:`conftest.by_hand`, with a recovery that is over before the start."""
+    return by_hand(months, cash, burn, steady, recovery, recovery_months, **extra)
 
 
 def go(write_yaml, sc: dict, draws: int = 2, **settings):

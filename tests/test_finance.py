@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import SCENARIOS, q
+from conftest import SCENARIOS, by_hand, q
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -20,16 +20,7 @@ runner = CliRunner()
 
 def base(months: int = 12, cash: float = 10.0, **extra) -> dict:
     """Nothing happens but what ``extra`` adds: flat operations, no capex."""
-    sc = {"name": "fin", "title": "financial core by hand",
-          "timeline": {"start": "2025-04", "months": months},
-          "floor": q(1.0, "USD bn"),
-          "balance": {"opening_cash": q(cash, "USD bn")},
-          "operations": {"burn": q(0.0, "USD bn/yr"), "steady": q(0.0, "USD bn/yr"),
-                         "recovery_start": q("2025-04", "date"),
-                         "recovery_months": q(1, "months")},
-          "capex": {"base": q(0.0, "USD bn/yr")}}
-    sc.update(extra)
-    return sc
+    return by_hand(months, cash, **extra)
 
 
 def go(write_yaml, sc: dict, draws: int = 2, **settings):
