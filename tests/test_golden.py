@@ -8,7 +8,8 @@ tests/test_golden.py``), with the reason in the commit message.
 Comparison: strings, keys and structure exactly; numbers to 1e-9 relative or
 2e-6 absolute. The JSON rounds to 6 decimals, so float noise from a reordered
 sum can flip the last printed digit and nothing more. The manifest is left out
-of the comparison: it names the file on this machine and the package version.
+of the comparison: it names the file on this machine and the package version;
+other paths inside the checkout are compared relative to it.
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def _sim_json(*args: str) -> dict:
 
 
 def _strip(data: object) -> object:
+    """Without the manifest, and with paths inside the checkout made relative to it
+    (a check names the file it is written in), so a clone elsewhere compares equal."""
     if isinstance(data, dict):
         return {k: _strip(v) for k, v in data.items() if k != "manifest"}
     if isinstance(data, list):
         return [_strip(v) for v in data]
+    if isinstance(data, str) and data.startswith(f"{ROOT}{os.sep}"):
+        return os.path.relpath(data, ROOT).replace(os.sep, "/")
     return data
 
 
