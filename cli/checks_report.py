@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cli.common import err, out
+from cli.text import printable
 
 if TYPE_CHECKING:
     from simcore.analysis.checks import CheckResult
@@ -16,7 +17,8 @@ def print_checks(results: list[CheckResult], indent: str = "  ") -> None:
     for r in results:
         mark = "pass" if r.passed else "FAIL"
         where = "" if r.passed else r.where()
-        out.print(f"{indent}{mark}  {where}{r.line_text()}", markup=False, highlight=False)
+        out.print(printable(f"{indent}{mark}  {where}{r.line_text()}"), markup=False,
+                  highlight=False)
 
 
 def pre_run_checks(loaded: Loaded, skip: bool, show: bool) -> list[dict] | None:

@@ -5,21 +5,25 @@ Exit codes: 0 success, 1 a run that failed, 2 bad input or usage.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
 from rich.console import Console
 
+from cli.text import printable
 from simcore.errors import InputError, SimError
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 if not out.is_terminal and "COLUMNS" not in os.environ:
     out.width = 160   # piped or redirected: wide enough that tables do not fold
 STATE = {"debug": False}
@@ -34,12 +38,15 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with _sigterm_interrupts():
+                return fn(*args, **kwargs)
         except typer.Exit:
             raise
         except InputError as exc:
             _report(exc, EXIT_BAD_INPUT)
         except SimError as exc:
+            _report(exc, EXIT_FAILED)
+        except OSError as exc:   # a full disk, a folder gone: the run failed, say why
             _report(exc, EXIT_FAILED)
         except KeyboardInterrupt:
             err.print("interrupted; nothing was written")
@@ -50,11 +57,29 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """During a command, SIGTERM is handled as Ctrl-C is: temporary folders are removed
+    and the message says what was kept."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _report(exc: BaseException, code: int, prefix: str = "error: ") -> None:
     if STATE["debug"]:
         traceback.print_exception(exc, file=sys.stderr)
     for line in str(exc).splitlines() or [type(exc).__name__]:
-        err.print(f"{prefix}{line}", markup=False, highlight=False)
+        err.print(f"{prefix}{printable(line)}", markup=False, highlight=False)
     raise typer.Exit(code)
 
 

@@ -11,6 +11,7 @@ from rich import box
 from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
+from cli.text import printable
 from simcore.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ def _table(rows: list[Fact], note: str) -> Table:
     for (header, _, _), width in zip(COLUMNS, _widths(out.width), strict=True):
         table.add_column(header, overflow="fold", width=width)
     for f in rows:
-        table.add_row(f.id, _value(f.value), f.unit, f.kind, f.as_of, f.published_label,
-                      str(f.source)[:3], str(f.reliability), f.locator)
+        table.add_row(*(printable(c) for c in (
+            f.id, _value(f.value), f.unit, f.kind, f.as_of, f.published_label,
+            str(f.source)[:3], str(f.reliability), f.locator)))
     return table
 
 

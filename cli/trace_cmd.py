@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from cli.common import guarded, out, print_json
+from cli.text import literal
 
 
 @guarded
@@ -32,8 +32,8 @@ def trace(
     for col in ("input", "distribution", "unit", "basis", "source", "where"):
         table.add_column(col, overflow="fold")
     for r in records:
-        table.add_row(escape(r["path"]), escape(r["distribution"]), r["unit"], r["basis"],
-                      escape(_source(r)), r["defined_in"])
+        table.add_row(literal(r["path"]), literal(r["distribution"]), r["unit"], r["basis"],
+                      literal(_source(r)), literal(r["defined_in"]))
     out.print(table)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli.common import EXIT_BAD_INPUT, err, guarded, out
+from cli.text import printable
 from simcore.errors import InputError
 
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")
         except InputError as exc:
             bad += 1
             for problem in exc.problems:
-                err.print(f"error: {problem}", markup=False, highlight=False)
+                err.print(f"error: {printable(problem)}", markup=False, highlight=False)
             continue
         n = len(loaded.scenario.programmes)
-        out.print(f"ok  {file}  ({loaded.scenario.name}: {loaded.scenario.title}; "
-                  f"{n} programmes)", markup=False, highlight=False)
+        out.print(printable(f"ok  {file}  ({loaded.scenario.name}: {loaded.scenario.title}; "
+                            f"{n} programmes)"), markup=False, highlight=False)
         bad += _checks(loaded)
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)

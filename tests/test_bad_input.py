@@ -8,6 +8,7 @@ line (where known), the field path (where there is one) and what is wrong.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,6 +118,31 @@ class Case:
 
 BURN = "    pert: {min: -3.5, mode: -2.6, max: -1.5}\n"  # line 37
 CASH = "    pert: {min: 11.0, mode: 13.0, max: 15.0}\n"  # line 20
+END = len(BASE.splitlines())  # 302: appended sections start on line END + 1
+
+
+def appended(text: str) -> Callable[[str], str]:
+    """A change to the base text: ``text`` added at its end (from line END + 1)."""
+    return lambda base: base + text
+
+
+def fifo(tmp: Path) -> Path:
+    os.mkfifo(tmp / "fifo.yaml")
+    return tmp / "fifo.yaml"
+
+
+def symlink_loop(tmp: Path) -> Path:
+    (tmp / "loop_a.yaml").symlink_to(tmp / "loop_b.yaml")
+    (tmp / "loop_b.yaml").symlink_to(tmp / "loop_a.yaml")
+    return tmp / "loop_a.yaml"
+
+
+SOURCE = "unit: {unit}, assumption: test input}}"
+def phases(**shares: float) -> str:
+    """A development section with the phase shares given (fixed fractions)."""
+    return ("development:\n  cycle: {fixed: 30, unit: months, assumption: test input}\n"
+            "  phases:\n" + "".join(f"    {p}: {{fixed: {v}, {SOURCE.format(unit='fraction')}\n"
+                                    for p, v in shares.items()))
 
 CASES = [
     Case("yaml_syntax", broken(sub("title: Standalone restructuring", "title: Standalone: "
@@ -211,6 +237,93 @@ CASES = [
                     "      unit: fraction\n"
                     "      assumption: high-yield coupons for a carmaker cut to junk\n", "")),
          "debt needs a 'coupon'", path="financing.bonds", line=109),
+    # issue 14: sign and range where a value enters, with the arithmetic
+    Case("negative_duration",
+         broken(sub("      pert: {min: 12, mode: 18, max: 30}\n",
+                    "      pert: {min: -3, mode: 18, max: 30}\n")),
+         "min is -3 months, below the plausible range [0, 1200] for months",
+         path="restructuring.closures_and_severance.months", line=82),
+    Case("zero_duration",
+         broken(sub("      pert: {min: 12, mode: 18, max: 30}\n", "      fixed: 0\n")),
+         "a duration must be above 0 months; got 0",
+         path="restructuring.closures_and_severance.months", line=82),
+    Case("zero_maturity", broken(sub("      fixed: 60\n", "      fixed: 0\n")),
+         "a duration must be above 0 months; got 0", path="financing.bonds.maturity",
+         line=128),
+    Case("negative_ramp",
+         broken(sub("    ramp_months:\n      pert: {min: 6, mode: 12, max: 24}\n",
+                    "    ramp_months:\n      pert: {min: -6, mode: 12, max: 24}\n")),
+         "min is -6 months, below the plausible range", path="savings.cost_programme.ramp_months",
+         line=66),
+    Case("normal_for_months",
+         broken(sub("    ramp_months:\n      pert: {min: 6, mode: 12, max: 24}\n",
+                    "    ramp_months:\n      normal: {mean: 12, sd: 3}\n")),
+         "normal is unbounded below, so it can draw negative values, but months cannot be "
+         "negative", path="savings.cost_programme.ramp_months", line=66),
+    Case("negative_coupon",
+         broken(sub("      pert: {min: 0.055, mode: 0.068, max: 0.085}\n",
+                    "      pert: {min: -0.01, mode: 0.068, max: 0.085}\n")),
+         "an annual rate must be at least 0; this pert can give -0.01",
+         path="financing.bonds.coupon", line=124),
+    Case("normal_sd_1e308", broken(sub(BURN, "    normal: {mean: 0.0, sd: 1.0e+308}\n")),
+         "P0.1 is 0 - 3.09 × 1e+308 = -3.09e+308 USD bn/yr, below the plausible range ±1e6 "
+         "for USD bn/yr", path="operations.burn", line=36),
+    Case("lognormal_sigma_1000", broken(sub(BURN, "    lognormal: {mu: 0.0, sigma: 1000.0}\n")),
+         "P99.9 is exp(0 + 3.09 × 1000) = 1.18e+1342 USD bn/yr, beyond the plausible range "
+         "±1e6 for USD bn/yr", path="operations.burn", line=36),
+    Case("money_beyond_range", broken(sub(CASH, "    fixed: 1.0e+9\n")),
+         "the value is 1e+09 USD bn, beyond the plausible range ±1e6 for USD bn",
+         path="balance.opening_cash", line=19),
+    Case("date_beyond_2100", broken(sub("      fixed: 2025-04\n", "      fixed: 2150-04\n")),
+         "the value is 2150-04, beyond the plausible range [1990-01, 2100-12]",
+         path="savings.cost_programme.start", line=62),
+    Case("financing_before_start",
+         broken(sub("triangular: {min: 2025-09, mode: 2026-01, max: 2026-12}",
+                    "triangular: {min: 2024-09, mode: 2026-01, max: 2026-12}")),
+         "can fall on 2024-09, before the timeline's start 2025-04",
+         path="financing.asset_sales.at", line=101),
+    Case("duplicate_correlation_pair", broken(appended(
+        "correlations:\n"
+        "  - {inputs: [operations.burn, operations.steady], rho: 0.5, assumption: one}\n"
+        "  - {inputs: [operations.steady, operations.burn], rho: -0.3, assumption: two}\n")),
+         "the pair operations.steady ~ operations.burn is given twice (first in "
+         "correlations[0])", path="correlations[1].inputs", line=END + 3),
+    Case("phase_shares_sum_zero", broken(appended(phases(
+        design=0, engineering=0, validation=0, industrialisation=0))),
+         "the phase shares can sum to 0", path="development.phases", line=END + 3),
+    Case("phase_share_above_one", broken(appended(phases(
+        design=1.5, engineering=0.3, validation=0.2, industrialisation=0.2))),
+         "a share must be at most 1; got 1.5", path="development.phases.design",
+         line=END + 4),
+    Case("maturity_before_issue", broken(appended(
+        "debt:\n  notes:\n"
+        + "".join(f"    {k}: {{fixed: {v}, {SOURCE.format(unit=u)}\n" for k, v, u in (
+            ("principal", 1.0, "USD bn"), ("coupon", 0.05, "fraction"),
+            ("issue", "2026-04", "date"), ("maturity", "2026-01", "date"))))),
+         "the earliest maturity (2026-01) is not after the latest issue (2026-04)",
+         path="debt.notes.maturity", line=END + 6),
+    Case("cross_reference_at_its_line", broken(appended(
+        "checks:\n  far:\n    title: a year past the horizon\n    measure: fcf.FY2040\n"
+        "    at_most: 0\n    assumption: test input\n")),
+         "FY2040 is not in the horizon", path="checks.far.measure", line=END + 4),
+    Case("yaml11_octal", broken(sub("  months: 60 ", "  months: 060 ")),
+         "'060' is read by YAML 1.1 as the octal number 48; write 60", path="timeline.months",
+         line=11),
+    Case("yaml11_sexagesimal", broken(sub("  fixed: 5.0\n", "  fixed: 1:30\n")),
+         "'1:30' is read by YAML 1.1 as the base-60 number 90", path="floor.fixed", line=14),
+    Case("yaml11_bool", broken(sub("title: Standalone restructuring (no partner)", "title: no")),
+         "'no' is read by YAML 1.1 as false", path="title", line=5),
+    Case("tag_on_mapping", broken(sub("  opening_cash:\n", "  opening_cash: !cash\n")),
+         "the tag !cash is not supported", path="balance.opening_cash", line=19),
+    Case("nesting_20000_deep", raw(BAD, "name: " + "[" * 20000 + "]" * 20000 + "\n"),
+         "nesting deeper than 50 levels", line=1),
+    Case("nesting_20000_unclosed", raw(BAD, "name: " + "[" * 20000 + "\n"),
+         "nesting deeper than 50 levels", line=1),
+    Case("fifo", fifo, "not a regular file", name="fifo.yaml"),
+    Case("symlink_loop", symlink_loop, "a symbolic link loop", name="loop_a.yaml"),
+    Case("extends_outside_project", option("/etc/passwd"),
+         "base scenario '/etc/passwd' is outside the scenario's project", path="extends",
+         line=1, name="option.yaml"),
 ]
 
 

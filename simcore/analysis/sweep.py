@@ -23,7 +23,7 @@ from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments, scenario_digest
 from simcore.outcomes import stats
 from simcore.outcomes.registry import Thresholds, outcomes_for
-from simcore.outputs.folders import write_marker
+from simcore.outputs.folders import write_atomic, write_marker
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, with_overrides
@@ -68,6 +68,7 @@ class SweepResult:
     params: list[str]
     skipped: int = 0
     settings: dict = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)   # point files recomputed
 
     def to_dict(self) -> dict:
         return {"params": self.params, "settings": self.settings, "points": self.points}
@@ -104,17 +105,14 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
     sdict = settings.model_dump()
     digest = scenario_digest(loaded.scenario)
     done: dict[int, dict] = {}
+    unreadable: list[str] = []
     folder = Path(out_dir) / "points" if out_dir is not None else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         write_marker(folder.parent, "sim sweep")
-        for i, p in enumerate(points):
-            f = folder / f"{point_key(p)}.json"
-            if resume and f.exists():
-                rec = json.loads(f.read_text())
-                if (rec.get("params") == p and rec.get("settings") == sdict
-                        and rec.get("scenario_sha256") == digest):
-                    done[i] = {"params": rec["params"], "metrics": rec["metrics"]}
+        if resume:
+            done, unreadable = _saved(folder, points, {"settings": sdict,
+                                                       "scenario_sha256": digest})
     skipped = len(done)
     todo = [i for i in range(len(points)) if i not in done]
     tasks = [PointTask(with_overrides(loaded, points[i]), tuple(points[i].items()), sdict)
@@ -130,10 +128,28 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
         if progress:
             progress(len(done), len(points))
     return SweepResult([done[i] for i in range(len(points))], [p for p, _ in params], skipped,
-                       sdict)
+                       sdict, unreadable)
+
+
+def _saved(folder: Path, points: list[dict], key: dict) -> tuple[dict[int, dict], list[str]]:
+    """The points already in ``folder`` computed from the same scenario (its SHA-256) and
+    settings, by index; and the names of point files that could not be read (corrupt or
+    truncated: they are recomputed and overwritten)."""
+    done: dict[int, dict] = {}
+    unreadable: list[str] = []
+    for i, p in enumerate(points):
+        f = folder / f"{point_key(p)}.json"
+        if not f.exists():
+            continue
+        try:
+            rec = json.loads(f.read_text(encoding="utf-8"))
+            same = rec.get("params") == p and all(rec.get(k) == v for k, v in key.items())
+            if same:
+                done[i] = {"params": rec["params"], "metrics": dict(rec["metrics"])}
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            unreadable.append(f.name)
+    return done, unreadable
 
 
 def _write_atomic(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True))
-    tmp.replace(path)
+    write_atomic(path, json.dumps(data, sort_keys=True))

@@ -113,8 +113,33 @@ class DaskExecutor:
         self.client.close()
 
 
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it is a Dask scheduler address (``[scheme://]host[:port]``), else
+    an InputError naming what was expected."""
+    from urllib.parse import urlsplit
+
+    text = address.strip()
+    url = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        port_ok = url.port is None or 0 < url.port < 65536
+    except ValueError:
+        port_ok = False
+    if url.scheme not in SCHEMES or not url.hostname or not port_ok or \
+            url.path not in ("", "/") or url.query or url.fragment or any(c.isspace()
+                                                                         for c in text):
+        raise InputError(Problem(f"'{address}' is not a scheduler address; expected "
+                                 "[scheme://]host:port, e.g. tcp://127.0.0.1:8786 (schemes: "
+                                 f"{', '.join(SCHEMES)})", path="--scheduler"))
+    return text
+
+
 def make_executor(workers: int = 0, scheduler: Any = None):
     """In-process (workers 0 or 1), local processes, or Dask when ``scheduler`` is given."""
+    if isinstance(scheduler, str):
+        scheduler = check_scheduler(scheduler)
     if scheduler is not None:
         return DaskExecutor(scheduler)
     if workers and workers > 1:

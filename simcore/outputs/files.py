@@ -18,6 +18,25 @@ from simcore.outputs.folders import atomic_folder
 Writer = Callable[[Path], None]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs as a formula: text starting with ``= + - @`` (or a
+    tab or carriage return) gets a leading single quote. Numbers are kept, also those
+    written as text (``-1.5``)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def safe_row(row: list) -> list:
+    return [safe_cell(v) for v in row]
+
+
 def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
@@ -29,7 +48,7 @@ def percentiles_csv(summary: dict) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["month", *[f"P{p}" for p in FAN]])
     for i, month in enumerate(cash["months"]):
-        w.writerow([month, *[f"{cash[f'p{p}'][i]:.6f}" for p in FAN]])
+        w.writerow(safe_row([month, *[f"{cash[f'p{p}'][i]:.6f}" for p in FAN]]))
     return buf.getvalue()
 
 
@@ -41,10 +60,10 @@ def launches_csv(summary: dict) -> str:
                 "mean_delay_months", "p_cancelled", "main_driver", "main_driver_share"])
     for name, r in summary.get("launches", {}).items():
         top = (r.get("drivers") or [{}])[0]
-        w.writerow([name, r.get("plant") or "", r["target"], r["p10"] or "", r["p50"] or "",
-                    r["p90"] or "", r["p_on_time"], "" if r["mean_delay_months"] is None
-                    else r["mean_delay_months"], r["p_cancelled"], top.get("driver", ""),
-                    top.get("p_main", "")])
+        w.writerow(safe_row([name, r.get("plant") or "", r["target"], r["p10"] or "",
+                             r["p50"] or "", r["p90"] or "", r["p_on_time"],
+                             "" if r["mean_delay_months"] is None else r["mean_delay_months"],
+                             r["p_cancelled"], top.get("driver", ""), top.get("p_main", "")]))
     return buf.getvalue()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from simcore import __version__
 from simcore.errors import InputError, Problem
+from simcore.outputs.lock import acquire, release
 
 MARKER = "sim-manifest.json"
 
@@ -37,7 +39,23 @@ def is_sim_folder(folder: Path) -> bool:
 
 def write_marker(folder: Path, command: str) -> None:
     data = {"written_by": "sim", "command": command, "version": __version__}
-    (Path(folder) / MARKER).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_atomic(Path(folder) / MARKER, json.dumps(data, indent=2) + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, created exclusively
+    (``mkstemp``: O_EXCL, a random name, so a link planted in advance is never followed),
+    then renamed over ``path`` (the rename replaces a link at ``path``, never its target)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def check_target(folder: Path, force: bool) -> None:
@@ -45,10 +63,8 @@ def check_target(folder: Path, force: bool) -> None:
     a file in its place or on its path, or an existing non-empty folder, unless ``force``
     and sim wrote it."""
     folder = Path(folder)
-    for part in (folder, *folder.parents):
-        if part.exists() and not part.is_dir():
-            raise InputError(Problem(f"'{part}' is a file; --out must be a folder path",
-                                     folder))
+    check_path(folder)
+    acquire(folder)   # one writer per folder, from now until it is written
     if not folder.exists() or not any(folder.iterdir()):
         return
     if not force:
@@ -59,6 +75,34 @@ def check_target(folder: Path, force: bool) -> None:
         raise InputError(Problem(f"--force refused: this folder was not written by sim (no "
                                  f"{MARKER}); nothing was changed. Choose a new folder, or "
                                  "empty this one yourself", folder))
+
+
+def check_path(folder: Path) -> None:
+    """Refuse an output folder with a file in its place or on its path, or that sim could
+    not write (:func:`check_writable`)."""
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            raise InputError(Problem(f"'{part}' is a file; --out must be a folder path",
+                                     folder))
+    check_writable(folder)
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse, before any computing, an output folder sim could not write: a file is
+    created and removed where the output will go (its nearest existing folder, and the
+    folder itself if it exists), so a read-only or foreign file system is found now,
+    whoever runs sim (``os.access`` says yes to root on a read-only mount's files)."""
+    folder = Path(folder)
+    places = [next(p for p in folder.parents if p.exists())] if not folder.exists() else \
+        [folder, folder.parent]
+    for place in places:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".sim-probe-", dir=place)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise InputError(Problem(f"cannot write to '{place}': {exc.strerror}; choose "
+                                     "another --out", folder)) from None
 
 
 def remove_sim_folder(folder: Path) -> None:
@@ -74,6 +118,7 @@ def atomic_folder(folder: Path, force: bool, command: str = "sim") -> Iterator[P
     folder = Path(folder)
     check_target(folder, force)
     folder.parent.mkdir(parents=True, exist_ok=True)
+    acquire(folder)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         yield tmp
@@ -90,3 +135,5 @@ def atomic_folder(folder: Path, force: bool, command: str = "sim") -> Iterator[P
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        release(folder)

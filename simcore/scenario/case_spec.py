@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from simcore.scenario.quantity import MoneyRate, Months, PerShare, Ratio, Sourced, Strict
+from simcore.scenario.bounded import Duration, Factor, Price
+from simcore.scenario.quantity import MoneyRate, Sourced, Strict
 from simcore.timeline import fiscal_years
 
 if TYPE_CHECKING:
@@ -39,15 +40,15 @@ class Erosion(Strict):
                           "a target)")
     per_month_late: MoneyRate = Field(description="USD bn/yr off the steady core flow per "
                                                   "month of average delay")
-    cap_months: Months = Field(description="the average delay counts up to this many months; "
+    cap_months: Duration = Field(description="the average delay counts up to this many months; "
                                            "a cancelled programme counts as this many")
 
 
 class Exchange(Strict):
     """A takeover's consideration: acquirer shares for each existing share."""
 
-    ratio: Ratio = Field(description="acquirer shares received per existing share")
-    acquirer_price: PerShare = Field(description="acquirer's share price at the close")
+    ratio: Factor = Field(description="acquirer shares received per existing share")
+    acquirer_price: Price = Field(description="acquirer's share price at the close")
 
 
 class Check(Sourced):

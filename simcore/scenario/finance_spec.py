@@ -12,16 +12,24 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from simcore.scenario.bounded import (
+    Amount,
+    Duration,
+    Factor,
+    Price,
+    Rate,
+    Shares,
+    values_of,
+)
+from simcore.scenario.plausible import iso
 from simcore.scenario.quantity import (
-    Count,
     Fraction,
     FxRate,
     Money,
     MoneyAny,
     Months,
-    PerShare,
     Probability,
-    Ratio,
+    Quantity,
     Strict,
     When,
 )
@@ -32,13 +40,13 @@ class Refinance(Strict):
 
     probability: Probability = Field(description="chance the maturing principal is rolled "
                                      "into a new tranche; otherwise it is repaid from cash")
-    coupon: Fraction = Field(description="annual coupon of the new tranche")
-    tenor: Months = Field(description="months from the refinancing to the new tranche's "
+    coupon: Rate = Field(description="annual coupon of the new tranche")
+    tenor: Duration = Field(description="months from the refinancing to the new tranche's "
                                       "maturity (repaid then, if inside the horizon)")
     stress_below: Money | None = Field(
         None, description="liquidity threshold: if liquidity at the end of the month before "
                           "the maturity is below it, the new coupon carries stress_spread")
-    stress_spread: Fraction | None = Field(None, description="coupon step when weak, per year")
+    stress_spread: Rate | None = Field(None, description="coupon step when weak, per year")
 
     @model_validator(mode="after")
     def _pair(self) -> Refinance:
@@ -50,14 +58,14 @@ class Refinance(Strict):
 class Retry(Strict):
     """A new issue that fails is tried again later, at a higher cost."""
 
-    after: Months = Field(description="months between attempts")
+    after: Duration = Field(description="months between attempts")
     probability: Probability = Field(description="chance each retry is placed")
-    spread: Fraction = Field(description="coupon step per retry, per year")
+    spread: Rate = Field(description="coupon step per retry, per year")
     attempts: int = Field(1, ge=1, le=12, description="retries after the first attempt")
 
 
 class Conversion(Strict):
-    price: PerShare = Field(description="conversion price per share; holders convert at the "
+    price: Price = Field(description="conversion price per share; holders convert at the "
                                         "horizon when equity value per share is above it")
 
 
@@ -72,8 +80,8 @@ class Instrument(Strict):
     kind: Literal["debt", "preferred"] = Field(
         "debt", description="'preferred': structured equity, a claim ahead of common "
                             "shareholders that is not borrowing")
-    principal: Money
-    coupon: Fraction = Field(description="annual coupon on the outstanding principal")
+    principal: Amount
+    coupon: Rate = Field(description="annual coupon on the outstanding principal")
     issue: When | None = Field(None, description="when a new issue is raised (absent: "
                                "outstanding at the start)")
     maturity: When = Field(description="date due, or months after the issue")
@@ -103,6 +111,7 @@ class Instrument(Strict):
             raise ValueError("'refinance' applies to bullet instruments only")
         if self.kind == "debt" and (self.pik or self.conversion is not None):
             raise ValueError("'pik' and 'conversion' belong to kind: preferred")
+        _after("maturity", self.maturity, "issue", self.issue)
         return self
 
 
@@ -110,17 +119,37 @@ class CreditLine(Strict):
     """A committed undrawn line: drawn to keep cash at ``draw_below``, repaid when cash
     allows, gone at maturity."""
 
-    size: Money
+    size: Amount
     maturity: When = Field(description="date the commitment ends (drawings repaid then)")
     available_from: When | None = Field(None, description="date it becomes available "
                                         "(default: the start)")
-    rate: Fraction = Field(description="annual interest on drawn amounts")
-    fee: Fraction | None = Field(None, description="annual commitment fee on the undrawn part")
+    rate: Rate = Field(description="annual interest on drawn amounts")
+    fee: Rate | None = Field(None, description="annual commitment fee on the undrawn part")
     draw_below: Money = Field(description="draw whenever cash would fall below this")
     on_deal: bool = Field(False, description="only if the partner deal closes: available "
                           "from the close (available_from: a date, the later of the two; "
                           "months, that long after the close)")
     label: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CreditLine:
+        _after("maturity", self.maturity, "available_from", self.available_from)
+        return self
+
+
+def _after(name: str, later: Quantity, first_name: str, first: Quantity | None) -> None:
+    """``later`` (a date, or months after ``first``) falls after ``first`` in every draw."""
+    if later.unit == "months":
+        if values_of(later)[0] <= 0:
+            raise ValueError(f"{name}: months after the {first_name} must be above 0; "
+                             f"this {later.kind} can give {values_of(later)[0]:g}")
+        return
+    if first is None or first.unit != "date":
+        return
+    last_first, first_later = values_of(first)[1], values_of(later)[0]
+    if first_later <= last_first:
+        raise ValueError(f"{name}: the earliest {name} ({iso(first_later)}) is not after "
+                         f"the latest {first_name} ({iso(last_first)}); give a later date")
 
 
 Condition = Literal["always", "deal_closes", "deal_collapses", "event", "launch"]
@@ -139,7 +168,7 @@ class LineItem(Strict):
     when: Condition = "always"
     start: When | None = Field(None, description="date, or months after the trigger")
     ramp_months: Months | None = None
-    duration: Months | None = None
+    duration: Duration | None = None
     weights: list[float] | None = Field(
         None, min_length=1, description="monthly weights, cycled from the start month "
         "(12 for a seasonal year); scaled to average 1")
@@ -171,7 +200,7 @@ class Fx(Strict):
 
     spot: FxRate = Field(description="rate at the start")
     drift: Fraction | None = Field(None, description="median log change per year")
-    volatility: Fraction | None = Field(None, description="standard deviation of the log "
+    volatility: Rate | None = Field(None, description="standard deviation of the log "
                                         "change per year (yearly steps, linear between)")
 
 
@@ -179,7 +208,7 @@ class Terminal(Strict):
     method: Literal["growth", "multiple"]
     growth: Fraction | None = Field(None, description="perpetual growth per year, for "
                                                       "method: growth")
-    multiple: Ratio | None = Field(None, description="value / last year's free cash flow, "
+    multiple: Factor | None = Field(None, description="value / last year's free cash flow, "
                                                      "for method: multiple")
 
     @model_validator(mode="after")
@@ -196,4 +225,17 @@ class Value(Strict):
 
     discount_rate: Fraction = Field(description="annual rate for discounting")
     terminal: Terminal
-    shares: Count | None = Field(None, description="existing shares, for value per share")
+    shares: Shares | None = Field(None, description="existing shares, for value per share")
+
+    @model_validator(mode="after")
+    def _converges(self) -> Value:
+        rate = values_of(self.discount_rate)[0]
+        if rate <= -1:
+            raise ValueError(f"discount_rate: must stay above -1 (-100% a year); this "
+                             f"{self.discount_rate.kind} can give {rate:g}")
+        growth = self.terminal.growth
+        if growth is not None and values_of(growth)[1] >= rate:
+            raise ValueError(f"terminal.growth: can reach {values_of(growth)[1]:g}, not below "
+                             f"the least discount_rate {rate:g}; a growing perpetuity is "
+                             "worth a finite sum only when growth < discount rate")
+        return self

@@ -34,12 +34,25 @@ class Loaded:
 
 
 
+ROOT_MARKERS = ("pyproject.toml", ".git")
+
+
+def project_root(file: Path) -> Path:
+    """The scenario's project: the nearest folder at or above the scenario's own that
+    holds ``pyproject.toml`` or ``.git``, else the scenario's own folder. ``extends``
+    and the fact registry resolve inside it."""
+    folder = Path(file).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / m).exists() for m in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
 def find_seeds(file: Path) -> Path:
-    """The ``seeds/`` folder beside the scenario's folder or above it, else the package's."""
-    for folder in [file.resolve().parent, *file.resolve().parents]:
-        if (folder / "seeds").is_dir():
-            return folder / "seeds"
-    return default_seeds_dir()
+    """``seeds/`` in the scenario's project root (:func:`project_root`), else the
+    package's own registry; a ``seeds/`` folder elsewhere above the scenario is ignored."""
+    seeds = project_root(file) / "seeds"
+    return seeds if seeds.is_dir() else default_seeds_dir()
 
 
 def load_scenario(file: str | Path, *, seeds_dir: Path | None = None,
@@ -85,34 +98,54 @@ def _check_correlations(scenario: Scenario, doc: Document) -> None:
                           for p in exc.problems]) from None
 
 
-def resolve(file: Path, chain: tuple[Path, ...] = ()) -> tuple[Document, list[Path]]:
-    """The merged document of ``file`` and its bases, and the files read (base first)."""
+def resolve(file: Path, chain: tuple[Path, ...] = (), root: Path | None = None
+            ) -> tuple[Document, list[Path]]:
+    """The merged document of ``file`` and its bases, and the files read (base first).
+
+    Every base must lie inside ``root`` (default: the project root of ``file``).
+    """
+    if len(chain) > MAX_EXTENDS:
+        raise InputError(Problem(f"'extends' chain deeper than {MAX_EXTENDS}", file))
+    doc = load_yaml(file, what="scenario file")   # refuses loops, folders, FIFOs first
     real = file.resolve()
+    root = project_root(file) if root is None else root
     if real in chain:
         names = " -> ".join(p.name for p in (*chain, real))
         raise InputError(Problem(f"the bases make a cycle: {names}", chain[-1],
                                  _extends_line(chain[-1]), "extends"))
-    if len(chain) > MAX_EXTENDS:
-        raise InputError(Problem(f"'extends' chain deeper than {MAX_EXTENDS}", file))
-    doc = load_yaml(file, what="scenario file")
     for path in doc.lines:
         doc.origins[path] = file
     base_name = doc.data.get("extends")
     if base_name is None:
         return doc, [file]
-    if not isinstance(base_name, str) or not base_name.strip():
-        raise InputError(Problem("'extends' takes the file name of a base scenario", file,
-                                 doc.line_of(("extends",)), "extends"))
-    base_file = (file.parent / base_name)
-    if not base_file.is_file():
-        raise InputError(Problem(f"base scenario '{base_name}' not found (looked for "
-                                 f"{base_file})", file, doc.line_of(("extends",)), "extends"))
-    base, files = resolve(base_file, (*chain, real))
+    base_file = _base_file(file, doc, base_name, root)
+    base, files = resolve(base_file, (*chain, real), root)
     merged = Document(file, deep_merge(base.data, doc.data), dict(base.lines), dict(base.origins))
     for path, line in doc.lines.items():
         merged.lines[path] = line
         merged.origins[path] = file
     return merged, [*files, file]
+
+
+def _base_file(file: Path, doc: Document, base_name: object, root: Path) -> Path:
+    """The base ``extends`` names, refused (unread) when missing or outside ``root``."""
+    def refuse(message: str) -> InputError:
+        return InputError(Problem(message, file, doc.line_of(("extends",)), "extends"))
+
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise refuse("'extends' takes the file name of a base scenario")
+    base_file = file.parent / base_name
+    try:
+        inside = base_file.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):   # a symlink loop: read_text names it
+        inside = True
+    if not inside:
+        raise refuse(f"base scenario '{base_name}' is outside the scenario's project "
+                     f"({root}: the nearest folder holding pyproject.toml or .git, else the "
+                     "scenario's own folder); a base must be inside it")
+    if not base_file.exists() and not base_file.is_symlink():
+        raise refuse(f"base scenario '{base_name}' not found (looked for {base_file})")
+    return base_file
 
 
 def _extends_line(file: Path) -> int | None:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
+from simcore.scenario.bounded import Amount, Duration, Factor, PositiveAmount, Rate, Share, Spending
 from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
@@ -24,7 +25,6 @@ from simcore.scenario.quantity import (
     MoneyRate,
     Months,
     Probability,
-    Ratio,
     Sourced,
     Strict,
     When,
@@ -37,6 +37,7 @@ from simcore.scenario.schedule_spec import (
     Schedule,
     Target,
 )
+from simcore.scenario.timing import check_pairs, check_timing
 from simcore.timeline import parse_month
 
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -67,7 +68,8 @@ class Balance(Strict):
     opening_cash: Money = Field(description="cash at the start, USD bn")
     opening_debt: Money | None = Field(None, description="borrowings at the start outside "
                                        "the debt ladder: never due in the horizon, no coupon")
-    market_value: Money | None = Field(None, description="equity value, for dilution")
+    market_value: PositiveAmount | None = Field(None, description="equity value, for "
+                                                "dilution")
     cash_rate: Fraction | None = Field(None, description="annual interest earned on cash")
 
 
@@ -83,20 +85,21 @@ class Operations(Strict):
 
 class Savings(Strict):
     run_rate: MoneyRate = Field(description="annual savings once fully ramped, as announced")
-    realised: Fraction | None = Field(None, description="share of the announced run rate "
+    realised: Share | None = Field(None, description="share of the announced run rate "
                                       "actually delivered (the realisation haircut)")
     start: When
     ramp_months: Months
 
 
 class Restructuring(Strict):
-    cost: Money = Field(description="one-off cost of closures and severance, USD bn (positive)")
+    cost: Amount = Field(description="one-off cost of closures and severance, USD bn "
+                                     "(positive)")
     start: When
-    months: Months = Field(description="months over which the cost is paid")
+    months: Duration = Field(description="months over which the cost is paid")
 
 
 class Capex(Strict):
-    base: MoneyRate = Field(description="capital spending outside the launch programmes, "
+    base: Spending = Field(description="capital spending outside the launch programmes, "
                                         "USD bn/yr (positive)")
 
 
@@ -104,15 +107,15 @@ class Financing(Strict):
     """A financing event: cash arrives at ``at`` with probability ``probability``."""
 
     kind: Literal["asset_sale", "debt", "equity"]
-    amount: Money
+    amount: Amount
     at: When = Field(description="when the cash arrives; months after the deal closes "
                                  "when on_deal is true")
     probability: Probability = Field(description="chance the event is executed at all")
     on_deal: bool = Field(False, description="only if the partner deal closes, timed from it")
-    discount: Fraction | None = Field(None, description="equity: issue price below market "
+    discount: Share | None = Field(None, description="equity: issue price below market "
                                       "value per share (dilution prices it)")
-    coupon: Fraction | None = Field(None, description="debt: annual interest rate")
-    maturity: Months | None = Field(None, description="debt: months to repayment")
+    coupon: Rate | None = Field(None, description="debt: annual interest rate")
+    maturity: Duration | None = Field(None, description="debt: months to repayment")
     label: str | None = None
 
     @model_validator(mode="after")
@@ -138,7 +141,8 @@ class Effect(Strict):
                              "'now': begins at the start of the timeline")
     delay: Months | None = Field(None, description="months after the start before it begins")
     ramp_months: Months | None = None
-    duration: Months | None = Field(None, description="months it lasts (default: to the end)")
+    duration: Duration | None = Field(None, description="months it lasts (default: to the "
+                                      "end)")
     on_collapse: Literal["stop", "continue"] = Field(
         "stop", description="for start: now, what happens when the talks collapse")
     label: str | None = None
@@ -152,7 +156,7 @@ class Deal(Strict):
     probability: Probability = Field(description="chance the deal closes at all")
     close: When = Field(description="when the talks end: the close, or the collapse")
     effects: dict[str, Effect] = Field(default_factory=dict)
-    cycle_factor: Ratio | None = Field(
+    cycle_factor: Factor | None = Field(
         None, description="multiplies the duration of development phases that start after "
                           "the deal closes (below 1: a partner platform speeds them up)")
     exchange: Exchange | None = Field(
@@ -179,7 +183,7 @@ class Programme(Strict):
     schedule: Schedule | None = None
     dev_start: When | None = Field(None, description="when development spending starts "
                                    "(not with schedule.stands: it starts at month 0)")
-    dev_cost: Money = Field(description="development spend at plan, USD bn (with "
+    dev_cost: Amount = Field(description="development spend at plan, USD bn (with "
                             "schedule.stands: still to come from the timeline's start); a "
                             "late launch keeps spending at the planned monthly rate")
     margin: MoneyRate = Field(description="contribution at full volume, USD bn/yr")
@@ -248,6 +252,8 @@ class Scenario(Strict):
     def _finance_refs(self) -> Scenario:
         check_finance(self)
         check_case(self)
+        check_timing(self)
+        check_pairs(self)
         return self
 
     @model_validator(mode="after")

@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from simcore.scenario import plausible
 from simcore.timeline import month_index, parse_month
 from simcore.uncertainties import distributions as d
 
@@ -213,7 +214,8 @@ class Quantity(Sourced):
                 {"keys": ", ".join(DIST_KEYS), "found": ", ".join(given) or "none"})
         if self.shape is not None and self.ci90 is None:
             raise PydanticCustomError("shape", "'shape' goes with 'ci90' only", {})
-        self.to_dist((2000, 1))  # checks the parameters' rules
+        # the parameters' rules, then the unit's plausible range (simcore.scenario.plausible)
+        plausible.check(self, self.to_dist((plausible.REFERENCE_YEAR, 1)))
         return self
 
     @property
@@ -344,14 +346,6 @@ def with_unit(*units: str):
             raise PydanticCustomError(
                 "unit", "unit '{got}' does not fit here; expected {want}",
                 {"got": q.unit, "want": " or ".join(f"'{u}'" for u in units)})
-        if q.unit == "probability":
-            dist = q.to_dist((2000, 1))
-            lo, hi = float(dist.ppf(0.0)), float(dist.ppf(1.0))
-            if lo < 0 or hi > 1:
-                got = f"got {lo:g}" if lo == hi else f"this one spans [{lo:g}, {hi:g}]"
-                raise PydanticCustomError(
-                    "probability", "a probability must stay within [0, 1]; {got}",
-                    {"got": got})
         return q
 
     return AfterValidator(check)

@@ -28,7 +28,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from simcore.scenario.quantity import Fraction, Months, Probability, Sourced, Strict, When
+from simcore.scenario.bounded import Duration, Share, values_of
+from simcore.scenario.quantity import Months, Probability, Sourced, Strict, When
 from simcore.timeline import parse_month
 
 PHASES = ("design", "engineering", "validation", "industrialisation")
@@ -40,14 +41,23 @@ PRE_SERIES = "pre_series"
 class PhaseShares(Strict):
     """Share of the development cycle each phase takes (normalised to sum to 1)."""
 
-    design: Fraction
-    engineering: Fraction
-    validation: Fraction
-    industrialisation: Fraction
+    design: Share
+    engineering: Share
+    validation: Share
+    industrialisation: Share
+
+    @model_validator(mode="after")
+    def _some_work(self) -> PhaseShares:
+        least = sum(values_of(getattr(self, p))[0] for p in PHASES)
+        if least <= 0:
+            raise ValueError(f"the phase shares can sum to {least:g}; they are normalised "
+                             "to split the cycle, so their sum must stay above 0")
+        return self
 
 
 class Development(Strict):
-    cycle: Months = Field(description="months from development start to start of production")
+    cycle: Duration = Field(description="months from development start to start of "
+                                        "production")
     phases: PhaseShares
 
 
@@ -135,11 +145,11 @@ def _iso(v: object) -> str:
 class Schedule(Strict):
     """How a programme runs: its cycle, what each phase holds and waits for, its risks."""
 
-    cycle: Months | None = Field(None, description="this programme's own cycle (default: "
+    cycle: Duration | None = Field(None, description="this programme's own cycle (default: "
                                                    "development.cycle)")
     stands: Stands | None = Field(None, description="for a programme under way: its phase "
                                   "and the months left at the timeline's start")
-    pre_series: Months | None = Field(None, description="the last months of "
+    pre_series: Duration | None = Field(None, description="the last months of "
                                       "industrialisation, which build pre-series cars")
     uses: dict[Phase, str] = Field(default_factory=dict, description="phase -> resource")
     needs: dict[Phase | Literal["pre_series"], list[str]] = Field(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from simcore.errors import InputError, Problem
-from simcore.scenario.yamlio import Document, PathKey, dotted
+from simcore.scenario.quantity import DIST_KEYS
+from simcore.scenario.yamlio import Document, PathKey, dotted, parse_dotted
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,7 +39,7 @@ def problems_from(exc: ValidationError, doc: Document, payload: Any) -> list[Pro
         path = _data_path(payload, err["loc"])
         if err["type"] == "unknown_key":
             path = (*path, err["ctx"]["key"])
-        msg = _message(err)
+        path, msg = _named_path(payload, path, _message(err))
         key = (dotted(path), msg)
         if key in seen:
             continue
@@ -62,6 +64,35 @@ def _data_path(payload: Any, loc: tuple) -> PathKey:
                 part == loc[-1]):
             path.append(part)  # a missing required key: name it
     return tuple(path)
+
+
+_NAMED = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\]|\.\w+)*): (.+)$", re.S)
+
+
+def _named_path(payload: Any, path: PathKey, msg: str) -> tuple[PathKey, str]:
+    """A check of a whole model names the field it refers to ("financing.x.at: ..."):
+    report it at that field (its line), not at the model's first line."""
+    m = _NAMED.match(msg)
+    if m is None or _is_quantity(_at(payload, path)):   # a quantity's own parameters
+        return path, msg                                    # stay at the quantity
+    full = (*path, *parse_dotted(m.group(1)))
+    if _at(payload, full) is None:
+        return path, msg
+    return full, m.group(2)
+
+
+def _at(payload: Any, path: PathKey) -> Any:
+    node = payload
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _is_quantity(node: Any) -> bool:
+    return isinstance(node, dict) and any(k in node for k in DIST_KEYS)
 
 
 def _message(err: dict) -> str:

@@ -9,6 +9,10 @@ path (a tuple of keys and indices) for later error messages.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,15 +52,12 @@ class Document:
 
 
 def read_text(file: Path, what: str = "file") -> str:
-    """Read a UTF-8 text file, refusing missing, folder, binary or huge ones."""
+    """Read a UTF-8 text file, refusing missing, folder, binary or huge ones, and anything
+    but a regular file (a FIFO would hang, a device never end)."""
     file = Path(file)
-    if not file.exists():
-        raise InputError(Problem(f"no such {what}", file))
-    if file.is_dir():
-        raise InputError(Problem(f"expected a {what}, found a folder", file))
-    raw = file.read_bytes()
+    raw = _read_regular(file, what)
     if len(raw) > MAX_BYTES:
-        raise InputError(Problem(f"{what} is {len(raw)} bytes; the limit is {MAX_BYTES}", file))
+        raise InputError(Problem(f"{what} is over the limit of {MAX_BYTES} bytes", file))
     if b"\x00" in raw:
         raise InputError(Problem("binary content (a NUL byte); expected UTF-8 YAML text", file))
     try:
@@ -68,6 +69,25 @@ def read_text(file: Path, what: str = "file") -> str:
                     file, line)
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def _read_regular(file: Path, what: str) -> bytes:
+    try:   # O_NONBLOCK: opening a FIFO must not wait for a writer
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise InputError(Problem(f"no such {what}", file)) from None
+    except OSError as exc:
+        why = "a symbolic link loop" if exc.errno == errno.ELOOP else exc.strerror
+        raise InputError(Problem(f"cannot read the {what}: {why}", file)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise InputError(Problem(f"expected a {what}, found a folder", file))
+        raise InputError(Problem(f"not a regular file (a FIFO, socket or device); sim reads "
+                                 f"a {what} only from a regular file", file))
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)
 
 
 def load_yaml(file: Path, *, what: str = "file") -> Document:
@@ -83,6 +103,7 @@ def load_yaml(file: Path, *, what: str = "file") -> Document:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise InputError(Problem(f"empty {what}; expected a YAML mapping", file))
+    _check_depth(text, file)
     try:
         node = _compose(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:   # compose again in Python, whose messages we report
@@ -103,6 +124,26 @@ def load_yaml(file: Path, *, what: str = "file") -> Document:
     builder = _Builder(file)
     data = builder.build(node, (), 0)
     return Document(file, data, builder.lines)
+
+
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
+         yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def _check_depth(text: str, file: Path) -> None:
+    """Refuse nesting deeper than ``MAX_DEPTH`` from the token stream, before composing:
+    the composers recurse per level (Python's hits its recursion limit, libyaml's the C
+    stack). A scanning error is left for the composer to report."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            depth += isinstance(token, _OPEN) - isinstance(token, _CLOSE)
+            if depth > MAX_DEPTH + 1:
+                raise InputError(Problem(f"nesting deeper than {MAX_DEPTH} levels", file,
+                                         token.start_mark.line + 1))
+    except yaml.YAMLError:
+        return
 
 
 def _compose(text: str, loader_class: type) -> yaml.Node | None:
@@ -149,14 +190,25 @@ class _Builder:
                 f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)",
                 self.file, line, dotted(path[:4]) + "..."))
         self.lines.setdefault(path, line)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._collection(node, path, depth)
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise InputError(Problem(f"bad value: {exc}", self.file, line, dotted(path))) from None
+        odd = yaml11_oddity(node, value)
+        if odd:
+            raise InputError(Problem(odd, self.file, line, dotted(path)))
+        return value
+
+    def _collection(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        default = "map" if isinstance(node, yaml.MappingNode) else "seq"
+        if node.tag != f"tag:yaml.org,2002:{default}":
+            raise InputError(Problem(f"the tag {node.tag} is not supported; remove it",
+                                     self.file, node.start_mark.line + 1, dotted(path)))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict:
         self.constructor.flatten_mapping(node)
@@ -176,6 +228,35 @@ class _Builder:
             self.lines[(*path, key)] = kline
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
+
+
+_INT, _FLOAT, _BOOL = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool"))
+
+
+def yaml11_oddity(node: yaml.Node, value: Any) -> str | None:
+    """Why a plain scalar that YAML 1.1 reads differently from YAML 1.2 (and from what
+    a reader sees) is refused: ``010`` is 8, ``1:30`` is 90, ``1_000`` is 1000, ``on``
+    is true. None when the scalar reads the same either way."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):  # "": libyaml
+        return None
+    text = node.value
+    quote = f"or quote it ('{text}') for text"
+    if node.tag in (_INT, _FLOAT) and ":" in text:
+        return f"'{text}' is read by YAML 1.1 as the base-60 number {value:g}; write the " \
+               f"number you mean, {quote}"
+    if node.tag == _INT and re.match(r"^[-+]?0[0-9_]+$", text):
+        return f"'{text}' is read by YAML 1.1 as the octal number {value}; write " \
+               f"{text.lstrip('+-0') or '0'} for the decimal number, {quote}"
+    if node.tag == _INT and re.match(r"^[-+]?0b", text):
+        return f"'{text}' is read by YAML 1.1 as the binary number {value}; write it in " \
+               f"decimal, {quote}"
+    if node.tag in (_INT, _FLOAT) and "_" in text:
+        return f"'{text}' is read by YAML 1.1 as {value:g}; write it without underscores, " \
+               f"{quote}"
+    if node.tag == _BOOL and text.lower() not in ("true", "false"):
+        return f"'{text}' is read by YAML 1.1 as {str(value).lower()}; write " \
+               f"{str(value).lower()}, {quote}"
+    return None
 
 
 def dotted(path: PathKey) -> str:

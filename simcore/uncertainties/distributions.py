@@ -11,6 +11,7 @@ first evaluated: loading and validating a scenario never pays for them.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -174,8 +175,9 @@ def normal(mean: float, sd: float) -> ScipyDist:
 
 def lognormal(mu: float, sigma: float) -> ScipyDist:
     """Lognormal whose log has mean ``mu`` and standard deviation ``sigma``."""
-    return ScipyDist("lognormal", "lognorm", (), (("s", sigma), ("scale", float(np.exp(mu)))),
-                     f"lognormal median {np.exp(mu):g} sigma {sigma:g}")
+    scale = float(np.exp(mu)) if mu < 709 else math.inf   # exp overflows beyond 709.78
+    return ScipyDist("lognormal", "lognorm", (), (("s", sigma), ("scale", scale)),
+                     f"lognormal median {scale:g} sigma {sigma:g}")
 
 
 def ci90(low: float, high: float, shape: str) -> ScipyDist:

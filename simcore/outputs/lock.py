@@ -1,0 +1,87 @@
+"""One writer per output folder: a lock file beside it, created exclusively.
+
+Two runs into one ``--out`` would replace each other's files (or, for a sweep,
+mix two scenarios' points in one ``points/`` folder). The lock is
+``.<name>.sim-lock`` in the folder's parent, created with ``O_CREAT | O_EXCL``
+and holding the writer's process id. It is taken when the folder is checked,
+before any computing, and released once the folder is written (or, failing
+that, when the process exits); a second writer is refused (exit 2) while the
+first lives. A lock whose process has gone (``kill -9``) is taken over, and the
+process holding a lock may take it again.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import time
+from pathlib import Path
+
+from simcore.errors import InputError, Problem
+
+STARTING = 5.0   # seconds: an empty lock this young is a writer still starting
+
+
+def lock_path(folder: Path) -> Path:
+    folder = Path(folder).absolute()
+    return folder.parent / f".{folder.name}.sim-lock"
+
+
+def acquire(folder: Path) -> None:
+    """Take the lock of ``folder``; InputError when another living process holds it."""
+    lock = lock_path(folder)
+    if not lock.parent.is_dir():
+        return   # nothing there yet to race for; the folder's parents are made later
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY
+    for _ in range(3):
+        try:
+            fd = os.open(lock, flags, 0o644)
+        except FileExistsError:
+            owner = _owner(lock)
+            if owner == os.getpid():
+                return
+            if owner is not None and _alive(owner) or owner is None and _young(lock):
+                raise InputError(Problem(
+                    f"another sim (process {owner or '?'}) is writing to this folder; wait "
+                    f"for it to end (its lock: {lock})", folder)) from None
+            with contextlib.suppress(OSError):   # its process is gone: a stale lock
+                lock.unlink()
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{os.getpid()}\n")
+        atexit.register(release, folder)   # also when the run fails or is interrupted
+        return
+    raise InputError(Problem(f"cannot take the lock {lock}; another sim is starting", folder))
+
+
+def release(folder: Path) -> None:
+    """Remove the lock of ``folder`` if this process holds it."""
+    lock = lock_path(folder)
+    if _owner(lock) == os.getpid():
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _owner(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text(encoding="utf-8").strip() or "0") or None
+    except (OSError, ValueError):
+        return None
+
+
+def _young(lock: Path) -> bool:
+    try:
+        return time.time() - lock.lstat().st_mtime < STARTING
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

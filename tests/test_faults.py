@@ -1,0 +1,293 @@
+"""Faults and hostile input around a run (issue 14): bad CLI arguments, output folders
+that cannot be written, a full disk, SIGTERM, two writers, corrupt or stale resume
+points, planted links, markup and control characters, spreadsheet formulas, and the
+project's scope for ``extends`` and the fact registry.
+
+Each test fails if its safeguard is removed: it checks the exit code, the one line
+that explains, and what is (or is not) left on disk.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SCENARIOS
+from typer.testing import CliRunner
+
+from cli.app import app
+from simcore.outputs.files import safe_cell
+from simcore.outputs.folders import write_atomic, write_marker
+from simcore.outputs.lock import lock_path
+
+runner = CliRunner()
+STANDALONE = str(SCENARIOS / "standalone.yaml")
+HONDA = str(SCENARIOS / "honda.yaml")
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.output
+    return result
+
+
+@dataclass(frozen=True)
+class CliCase:
+    id: str
+    args: tuple[str, ...]   # "{tmp}" is the test's folder, where "a_file" is a regular file
+    code: int
+    phrase: str
+
+    def __repr__(self) -> str:
+        return self.id
+
+
+SWEEP = ("sweep", STANDALONE, "-p", "floor.fixed=4,5", "-n", "50")
+CLI_CASES = [
+    CliCase("run_floor_nan", ("run", STANDALONE, "-n", "50", "--floor", "nan"), 2,
+            "--floor: expected a finite number, got nan"),
+    CliCase("run_floor_inf", ("run", STANDALONE, "-n", "50", "--floor", "inf"), 2,
+            "--floor: expected a finite number, got inf"),
+    CliCase("compare_floor_minus_inf", ("compare", STANDALONE, HONDA, "-n", "50", "--floor",
+                                        "-inf"), 2, "--floor: expected a finite number"),
+    CliCase("sweep_value_nan", ("sweep", STANDALONE, "-p", "floor.fixed=nan", "-n", "50"), 2,
+            "expected a number, got 'nan'"),
+    CliCase("sweep_scheduler_not_url", (*SWEEP, "--scheduler", "not a url"), 2,
+            "is not a scheduler address"),
+    CliCase("compare_scheduler_not_url", ("compare", STANDALONE, HONDA, "--scheduler",
+                                          "tcp://host:99999"), 2,
+            "is not a scheduler address"),
+    CliCase("run_out_under_a_file", ("run", STANDALONE, "-n", "50", "--out",
+                                     "{tmp}/a_file/out"), 2,
+            "a_file' is a file; --out must be a folder path"),
+    CliCase("sweep_resume_out_under_a_file", (*SWEEP, "--resume", "--out", "{tmp}/a_file/o"),
+            2, "a_file' is a file; --out must be a folder path"),
+]
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c.id for c in CLI_CASES])
+def test_bad_arguments_refused_in_one_line(case: CliCase, tmp_path: Path):
+    (tmp_path / "a_file").write_text("not a folder\n")
+    result = invoke(*(a.replace("{tmp}", str(tmp_path)) for a in case.args))
+    assert result.exit_code == case.code, result.output
+    assert case.phrase in " ".join(result.stderr.split()), result.stderr
+    assert not (tmp_path / "a_file" / "out").exists()
+
+
+# --- output folders that cannot be written -----------------------------------------------
+
+def test_read_only_folder_refused_before_computing(tmp_path: Path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes through chmod 555; the fake below covers this path")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        result = invoke("run", STANDALONE, "-n", "50", "--out", str(ro / "out"))
+    finally:
+        ro.chmod(0o755)
+    assert result.exit_code == 2
+    assert "cannot write to" in result.stderr
+
+
+def test_unwritable_folder_refused_before_computing(tmp_path: Path, monkeypatch):
+    """A file system that refuses writes (faked: creating any file there fails)."""
+    import simcore.outputs.folders as folders
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EROFS, "Read-only file system")
+
+    def never(*args, **kwargs):
+        raise AssertionError("computed before checking --out")
+
+    monkeypatch.setattr(folders.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("simcore.api.simulate", never)
+    result = invoke("run", STANDALONE, "-n", "50", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert f"cannot write to '{tmp_path}': Read-only file system" in result.stderr
+
+
+def test_full_disk_fails_with_its_cause_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("simcore.outputs.files.np.savez_compressed", full)
+    result = invoke("run", STANDALONE, "-n", "50", "--no-checks", "--quiet", "--out",
+                    str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    assert "error: [Errno 28] No space left on device" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []   # no folder, temp or lock
+
+
+# --- signals and concurrent writers ----------------------------------------------------
+
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "sim"), "run", STANDALONE, "-n",
+                             "60000", "--no-checks", "-q", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 60
+    while not lock_path(out).exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)   # into the computing
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted; nothing was written" in stderr
+    assert list(tmp_path.iterdir()) == []   # no temp folder, no lock left
+
+
+def test_second_writer_refused_while_the_first_lives(tmp_path: Path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lock_path(out).write_text(f"{holder.pid}\n")
+        result = invoke("run", STANDALONE, "-n", "50", "-q", "--out", str(out))
+        assert result.exit_code == 2, result.output
+        assert f"another sim (process {holder.pid}) is writing to this folder" in \
+            " ".join(result.stderr.split())
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # its process is gone: the stale lock is taken over, and released at the end
+    result = invoke("run", STANDALONE, "-n", "50", "-q", "--no-checks", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "summary.json").exists() and not lock_path(out).exists()
+
+
+# --- resume ----------------------------------------------------------------------------
+
+def sweep_points(scenario: str, out: Path, *extra: str) -> tuple[object, dict]:
+    result = invoke("sweep", scenario, "-p", "capex.base=0.5,1.0", "-n", "100", "-q",
+                    "--out", str(out), *extra)
+    assert result.exit_code == 0, result.output
+    return result, json.loads((out / "sweep.json").read_text())
+
+
+def test_corrupt_point_recomputed_with_a_warning(tmp_path: Path):
+    out = tmp_path / "sw"
+    _, first = sweep_points(STANDALONE, out)
+    victim = sorted((out / "points").glob("*.json"))[0]
+    victim.write_text('{"params": {"capex.base": 0.5}, "metr')   # truncated
+    result, again = sweep_points(STANDALONE, out, "--resume")
+    assert f"warning: points/{victim.name} could not be read" in result.stderr
+    assert again["skipped"] == 1 and again["points"] == first["points"]
+    assert json.loads(victim.read_text())["metrics"]   # rewritten whole
+
+
+def test_changed_scenario_is_recomputed_on_resume(tmp_path: Path):
+    scenario = tmp_path / "standalone.yaml"
+    text = Path(STANDALONE).read_text(encoding="utf-8")
+    scenario.write_text(text, encoding="utf-8")
+    _, first = sweep_points(str(scenario), tmp_path / "sw")
+    title = text.split("\ntitle: ", 1)[1].split("\n", 1)[0]
+    scenario.write_text(text.replace(f"title: {title}", "title: edited", 1), encoding="utf-8")
+    _, again = sweep_points(str(scenario), tmp_path / "sw", "--resume")
+    assert again["skipped"] == 0
+
+
+def test_planted_links_are_not_followed(tmp_path: Path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "sw"
+    (out / "points").mkdir(parents=True)
+    write_marker(out, "sim sweep")   # a sweep folder someone planted links in
+    for name in (".sweep.json.tmp", ".sweep.csv.tmp", "sweep.json"):
+        (out / name).symlink_to(victim)
+    result = invoke("sweep", STANDALONE, "-p", "capex.base=0.5", "-n", "50", "-q",
+                    "--resume", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "precious\n"
+    assert not (out / "sweep.json").is_symlink()
+    link = tmp_path / "link.json"
+    link.symlink_to(victim)
+    write_atomic(link, "{}")
+    assert victim.read_text() == "precious\n" and link.read_text() == "{}"
+
+
+def test_interrupted_sweep_says_what_it_kept(tmp_path: Path, monkeypatch):
+    import simcore.analysis.sweep as sweep_mod
+
+    real = sweep_mod.map_experiments
+
+    def one_then_interrupt(fn, tasks, executor):
+        for k, item in enumerate(real(fn, tasks, executor)):
+            if k == 1:
+                raise KeyboardInterrupt
+            yield item
+
+    monkeypatch.setattr(sweep_mod, "map_experiments", one_then_interrupt)
+    result = runner.invoke(app, ["sweep", STANDALONE, "-p", "capex.base=0.5,1.0,1.5", "-n",
+                                 "50", "-q", "--out", str(tmp_path / "sw")])
+    assert result.exit_code == 130
+    assert "interrupted; 1 finished points are kept in" in result.stderr
+    assert "run again with --resume" in result.stderr
+
+
+# --- user text printed literally, CSV cells neutralised ---------------------------------
+
+def hostile_copy(tmp_path: Path) -> Path:
+    text = Path(STANDALONE).read_text(encoding="utf-8")
+    title = text.split("\ntitle: ", 1)[1].split("\n", 1)[0]
+    text = text.replace(f"title: {title}", 'title: "[/] [bold]x \\e[31mred $x^{2 :smile:"', 1)
+    text = text.replace("plant: tochigi", 'plant: "=HYPERLINK(\\"http://x\\")[/]"', 1)
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_markup_and_control_characters_print_literally(tmp_path: Path):
+    result = invoke("run", str(hostile_copy(tmp_path)), "-n", "200", "--out",
+                    str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "[/] [bold]x \\x1b[31mred $x^{2 :smile:" in result.stdout
+    assert "\x1b" not in result.output
+    assert "=HYPERLINK(" in result.stdout
+    launches = (tmp_path / "out" / "launches.csv").read_text(encoding="utf-8")
+    assert '"\'=HYPERLINK(' in launches
+
+
+def test_csv_cells_neutralised_text_only():
+    assert [safe_cell(v) for v in ("=1+2", "+cmd", "-x", "@SUM(A1)", "\t=1", "plain")] == \
+        ["'=1+2", "'+cmd", "'-x", "'@SUM(A1)", "'\t=1", "plain"]
+    assert [safe_cell(v) for v in ("-1.5", "+3", "-1e-05", -2.0, 7)] == \
+        ["-1.5", "+3", "-1e-05", -2.0, 7]
+
+
+# --- scope: extends and the fact registry inside the project ----------------------------
+
+def test_extends_outside_is_refused_without_reading_it(tmp_path: Path):
+    secret = tmp_path / "elsewhere" / "secret.yaml"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-CONTENT: [unclosed\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "option.yaml").write_text("extends: ../elsewhere/secret.yaml\nname: o\n")
+    result = invoke("validate", str(project / "option.yaml"))
+    assert result.exit_code == 2
+    assert "is outside the scenario's project" in result.stderr
+    assert "SECRET" not in result.output
+
+
+def test_seeds_only_from_the_project_root(tmp_path: Path):
+    """A ``seeds/`` above the scenario is ignored unless that folder is its project root."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "broken.yaml").write_text("facts: [unclosed\n")
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "standalone.yaml").write_text(Path(STANDALONE).read_text(encoding="utf-8"))
+    assert invoke("validate", str(folder / "standalone.yaml")).exit_code == 0
+    (tmp_path / "pyproject.toml").write_text("")   # now tmp_path is the project root
+    result = invoke("validate", str(folder / "standalone.yaml"))
+    assert result.exit_code == 2 and "broken.yaml" in result.stderr
