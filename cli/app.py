@@ -8,6 +8,7 @@ from cli import (
     compare_cmd,
     facts_cmd,
     outcomes_cmd,
+    report_cmd,
     run_cmd,
     schema_cmd,
     sweep_cmd,
@@ -34,6 +35,7 @@ def _root(debug: bool = typer.Option(False, "--debug", help="show tracebacks of 
 app.command("run")(run_cmd.run)
 app.command("compare")(compare_cmd.compare_cmd)
 app.command("sweep")(sweep_cmd.sweep)
+app.command("report")(report_cmd.report)
 app.command("validate")(validate_cmd.validate)
 app.command("trace")(trace_cmd.trace)
 app.command("facts")(facts_cmd.facts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from cli.common import out
+from cli.text import literal
 
 
 def _pm(block: dict, key: str) -> str:
@@ -15,8 +16,9 @@ def _pm(block: dict, key: str) -> str:
 def print_summary(s: dict) -> None:
     cash = s["cash"]
     m = s["manifest"]
-    out.print(f"[bold]{s['title']}[/] ({s['scenario']}): {s['draws']:,} draws, seed {s['seed']}, "
-              f"{s['sampler']} sampler; {s['cash']['unit']}; ± is the Monte Carlo standard error")
+    out.print(f"[bold]{literal(s['title'])}[/] ({literal(s['scenario'])}): "
+              f"{s['draws']:,} draws, seed {s['seed']}, {s['sampler']} sampler; "
+              f"{s['cash']['unit']}; ± is the Monte Carlo standard error")
     t = Table(title="Cash at fiscal year end")
     for col in ("fiscal year", "month", "P5", "P50", "P95"):
         t.add_column(col, justify="right")
@@ -39,11 +41,12 @@ def print_summary(s: dict) -> None:
     if s.get("launches"):
         print_launches(s["launches"])
     for c in s.get("correlations", []):
-        out.print(f"rank correlation {c['inputs'][0]} ~ {c['inputs'][1]}: target "
-                  f"{c['target']:+.2f}, achieved {c['achieved']:+.3f} ({c['draws']:,} draws)")
-    out.print(f"[dim]manifest: {m['scenario_file']} sha256 {str(m['scenario_sha256'])[:12]}, "
-              f"seed {m['seed']}, {m['draws']:,} draws, {m['sampler']}, "
-              f"{m['replicates']} replicates, simcore {m['version']}[/]")
+        out.print(f"rank correlation {literal(c['inputs'][0])} ~ {literal(c['inputs'][1])}: "
+                  f"target {c['target']:+.2f}, achieved {c['achieved']:+.3f} "
+                  f"({c['draws']:,} draws)")
+    out.print(f"[dim]manifest: {literal(m['scenario_file'])} sha256 "
+              f"{str(m['scenario_sha256'])[:12]}, seed {m['seed']}, {m['draws']:,} draws, "
+              f"{m['sampler']}, {m['replicates']} replicates, simcore {m['version']}[/]")
 
 
 # shown in the launch, FCF and debt tables
@@ -89,7 +92,7 @@ def print_headlines(s: dict) -> None:
             continue   # first breach: shown among the draws that breach, below
         if name in LIQUIDITY and not lines:
             continue   # without credit lines liquidity is cash: the cash rows say it
-        t.add_row(_outcome_label(r), _outcome_cell(name, r))
+        t.add_row(literal(_outcome_label(r)), _outcome_cell(name, r))
         if name == "breach":
             t.add_row("  by the end of", ", ".join(f"{k} {v:.1%}"
                                                    for k, v in cash["breach_by_fy"].items()))
@@ -153,7 +156,7 @@ def print_bridge(b: dict) -> None:
     t.add_row("opening cash", f"{b['opening']:.2f}")
     for name, x in b["components"].items():
         if abs(x) >= 5e-4:
-            t.add_row(f"  {name.replace('_', ' ')}", f"{x:+.2f}")
+            t.add_row(literal(f"  {name.replace('_', ' ')}"), f"{x:+.2f}")
     t.add_row("[bold]ending cash[/]", f"[bold]{b['ending']:.2f}[/]")
     out.print(t)
 
@@ -171,9 +174,9 @@ def print_launches(launches: dict) -> None:
         top = r.get("drivers", [{}])[0]
         driver = f"{top['driver']} ({top['p_main']:.0%})" if top.get("p_main") else "-"
         delay = r["mean_delay_months"]
-        t.add_row(name, r.get("plant") or "-", r["target"] or "-", *(str(r[k] or "never")
-                                                             for k in ("p10", "p50", "p90")),
+        t.add_row(literal(name), literal(r.get("plant") or "-"), literal(r["target"] or "-"),
+                  *(str(r[k] or "never") for k in ("p10", "p50", "p90")),
                   "-" if r["p_on_time"] is None else f"{r['p_on_time']:.0%}",
                   "-" if delay is None else f"{delay:+.1f} mo",
-                  f"{r['p_cancelled']:.0%}", driver)
+                  f"{r['p_cancelled']:.0%}", literal(driver))
     out.print(t)
