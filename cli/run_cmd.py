@@ -9,8 +9,11 @@ import typer
 
 from cli.checks_report import pre_run_checks
 from cli.common import err, guarded, out, print_json
+from cli.options import Case, Floor, Force, JsonOut, Quiet, Seed, Sets
 from cli.progress import LazyProgress
 from cli.report import print_summary
+from cli.text import chart_safe, printable
+from cli.what_ifs import load_options
 from simcore.experiments import DEFAULT_CHUNK
 
 
@@ -35,11 +38,10 @@ def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     draws: int = typer.Option(10_000, "--draws", "-n", min=1, max=50_000_000,
                               help="Monte Carlo draws"),
-    seed: int = typer.Option(20250401, "--seed", "-s", min=0, help="random seed"),
+    seed: Seed = 20250401,
     sampler: SamplerChoice = typer.Option(SamplerChoice.mc, "--sampler",
                                           help="plain Monte Carlo or Latin hypercube"),
-    floor: float | None = typer.Option(None, "--floor", help="liquidity floor in the unit "
-                                       "of the scenario's floor (default: its value)"),
+    floor: Floor = None,
     currency: CurrencyChoice = typer.Option(CurrencyChoice.USD, "--currency",
                                             help="report money in this currency (the "
                                             "scenario's fx paths convert it)"),
@@ -47,23 +49,24 @@ def run(
                                         "summary.json, cash_percentiles.csv, draws.npz, "
                                         "launches.csv, fan_chart.png, gantt.png, "
                                         "bridge.png"),
-    force: bool = typer.Option(False, "--force", help="replace an existing --out folder"),
-    json_out: bool = typer.Option(False, "--json", help="print the summary as JSON only"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, no table"),
+    force: Force = False,
+    json_out: JsonOut = False,
+    quiet: Quiet = False,
     chunk: int = typer.Option(DEFAULT_CHUNK, "--chunk", min=1, help="draws per chunk "
                               "(memory; results do not depend on it)"),
     engine: EngineChoice = typer.Option(EngineChoice.fast, "--engine", help="schedule engine: "
                                         "vectorised, or SimPy (the reference; slower)"),
     no_checks: bool = typer.Option(False, "--no-checks", help="run even if the scenario's "
                                    "checks fail (they run on a pilot before the run)"),
+    set_: Sets = [],  # noqa: B006 (typer reads the default, never mutates it)
+    case: Case = None,
 ) -> None:
     """Run one scenario and summarise cash, free cash flow and launches."""
     from simcore.api import simulate
     from simcore.experiments.runner import RunSettings
     from simcore.outputs.folders import check_target
-    from simcore.scenario.loader import load_scenario
 
-    loaded = load_scenario(scenario)
+    [loaded], what_if = load_options([scenario], set_, case)
     if out_dir is not None:
         check_target(out_dir, force)
     checks = pre_run_checks(loaded, no_checks, not (quiet or json_out))
@@ -74,6 +77,13 @@ def run(
         sim = simulate(loaded, settings, progress=progress)
     if checks is not None:
         sim.summary["checks"] = checks
+    if what_if:
+        sim.summary["what_if"] = what_if
+    _shown(sim, out_dir, force, json_out, quiet)
+
+
+def _shown(sim, out_dir: Path | None, force: bool, json_out: bool, quiet: bool) -> None:
+    """The summary on the terminal (JSON or tables), and the files in ``out_dir``."""
     if json_out:
         print_json(sim.summary)
     elif not quiet:
@@ -88,14 +98,16 @@ def _write(out_dir: Path, sim, force: bool, json_out: bool) -> None:
     from simcore.outputs.files import write_run
 
     extra = {}
+    shown = chart_safe(sim.summary)   # user text on the charts, literally
     if plots.available():
-        extra["fan_chart.png"] = lambda p: plots.fan_chart(sim.summary, p)
-        extra["bridge.png"] = lambda p: plots.waterfall(sim.summary, p)
+        extra["fan_chart.png"] = lambda p: plots.fan_chart(shown, p,
+                                                           plots.floor_band(sim.result))
+        extra["bridge.png"] = lambda p: plots.waterfall(shown, p)
         if sim.summary.get("launches"):
-            extra["gantt.png"] = lambda p: plots.gantt(sim.summary, p)
+            extra["gantt.png"] = lambda p: plots.gantt(shown, p)
     elif not json_out:
         err.print("note: fan_chart.png, gantt.png and bridge.png skipped: install the plot extra "
                   "(pip install -e '.[plot]')")
     names = write_run(out_dir, sim.result, sim.summary, force, extra)
     if not json_out:
-        out.print(f"wrote {', '.join(names)} to {out_dir}", markup=False)
+        out.print(printable(f"wrote {', '.join(names)} to {out_dir}"), markup=False)

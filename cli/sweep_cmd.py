@@ -5,13 +5,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
+from cli.options import Case, Force, JsonOut, Quiet, Scheduler, Seed, Sets, Workers
 from cli.progress import LazyProgress
+from cli.text import chart_safe, literal, printable
+from cli.what_ifs import load_options
 from simcore.errors import InputError, Problem
 
 
@@ -20,15 +24,12 @@ def sweep(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     param: list[str] = typer.Option([], "--param", "-p", help="PATH=V1,V2,... or "
                                     "PATH=lo:hi:n; repeat for a grid"),
-    tornado_: bool = typer.Option(False, "--tornado", help="swing each uncertain input "
-                                  "from its P10 to its P90"),
+    tornado_: bool = typer.Option(False, "--tornado", help="swing each input P10 to P90"),
     metric: str = typer.Option("ending_cash", "--metric", help="outcome for --tornado and "
-                               "--breakeven: any name sim outcomes lists (min_cash, "
-                               "ending_cash, breach, launch.<programme>, ...)"),
-    breakeven_path: str | None = typer.Option(None, "--breakeven", help="PATH to bisect "
-                                              "for the break-even value"),
-    versus: Path | None = typer.Option(None, "--versus", help="baseline scenario file for "
-                                       "--breakeven"),
+                               "--breakeven (any name sim outcomes lists)"),
+    breakeven_path: str | None = typer.Option(None, "--breakeven", help="PATH to bisect"),
+    versus: Path | None = typer.Option(None, "--versus", help="baseline scenario file: "
+                                       "--breakeven and --tornado of the edge over it"),
     value_range: str | None = typer.Option(None, "--range", help="LO:HI for --breakeven "
                                            "(default: the input's P1 to P99)"),
     sobol_n: int | None = typer.Option(None, "--sobol", min=2, help="Sobol indices with N "
@@ -37,42 +38,68 @@ def sweep(
                                   "'basis' gives the share of each headline outcome's "
                                   "variance from fact, derived and judgement inputs"),
     draws: int = typer.Option(2000, "--draws", "-n", min=1, help="draws per point"),
-    seed: int = typer.Option(20250401, "--seed", "-s", min=0),
-    workers: int = typer.Option(0, "--workers", min=0, help="local worker processes"),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="address of a running "
-                                         "Dask scheduler, e.g. tcp://127.0.0.1:8786"),
+    seed: Seed = 20250401,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
     out_dir: Path | None = typer.Option(None, "--out", "-o", help="folder: points/ as they "
                                         "finish, sweep.json, sweep.csv, tornado.png"),
     resume: bool = typer.Option(False, "--resume", help="skip points already in --out"),
-    force: bool = typer.Option(False, "--force", help="start --out afresh"),
-    json_out: bool = typer.Option(False, "--json", help="print sweep.json only"),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    force: Force = False,
+    json_out: JsonOut = False,
+    quiet: Quiet = False,
+    set_: Sets = [],  # noqa: B006 (typer reads the default, never mutates it)
+    case: Case = None,
 ) -> None:
     """Sweep inputs on common random numbers and rank what moves the answer."""
-    from simcore.experiments.executors import make_executor
     from simcore.experiments.runner import RunSettings
-    from simcore.scenario.loader import load_scenario
     from simcore.scenario.overrides import parse_assignment
 
-    loaded = load_scenario(scenario)
+    both, applied = load_options([scenario] + ([versus] if versus else []), set_, case)
+    loaded, baseline = both[0], (both[1].scenario if versus is not None else None)
     params = [parse_assignment(p) for p in param]
-    if not (params or tornado_ or breakeven_path or sobol_n):
-        raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
-                                 "--sobol", path="sim sweep"))
+    _check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
     if out_dir is not None:
         _prepare(out_dir, resume, force)
     settings = RunSettings(draws=draws, seed=seed)
-    data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed}
-    executor = make_executor(workers, scheduler)
-    with contextlib.closing(executor):
-        _executed(data, loaded, params, settings, executor, out_dir, resume, tornado_, metric,
-                  quiet or json_out)
+    data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed,
+                  **({"what_if": applied} if applied else {})}
+    with _kept_on_interrupt(out_dir):
+        _executed(data, loaded, params, settings, (workers, scheduler), out_dir, resume,
+                  tornado_ and metric, quiet or json_out, baseline)
+    _analysed(data, loaded, settings, metric, breakeven_path, baseline, value_range, sobol_n,
+              by)
+    _report(data, out_dir, json_out, quiet)
+
+
+def _check_request(anything: bool, by: str | None, sobol_n: int | None) -> None:
+    """Refuse, before computing, a sweep with nothing to do or a --by without --sobol."""
+    if not anything:
+        raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
+                                 "--sobol", path="sim sweep"))
     if by is not None and (by != "basis" or not sobol_n):
         raise InputError(Problem(f"--by takes 'basis', with --sobol N (got '{by}')",
                                  path="--by"))
-    _analysed(data, loaded, settings, metric, breakeven_path, versus, value_range, sobol_n,
-              by)
-    _report(data, out_dir, json_out, quiet)
+
+
+@contextlib.contextmanager
+def _kept_on_interrupt(out_dir: Path | None) -> Iterator[None]:
+    """On Ctrl-C or SIGTERM, say what the sweep kept (exit 130)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise _interrupted(out_dir) from None
+
+
+def _interrupted(out_dir: Path | None) -> typer.Exit:
+    """Say what an interrupted sweep kept: the points already written, for --resume."""
+    points = out_dir / "points" if out_dir is not None else None
+    kept = len(list(points.glob("*.json"))) if points is not None and points.is_dir() else 0
+    if kept:
+        err.print(printable(f"interrupted; {kept} finished points are kept in {points}: run "
+                            "again with --resume to go on"), markup=False, highlight=False)
+    else:
+        err.print("interrupted; nothing was written")
+    return typer.Exit(130)
 
 
 def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> None:
@@ -86,9 +113,17 @@ def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> No
 
 def _prepare(out_dir: Path, resume: bool, force: bool) -> None:
     """Refuse an --out sim may not write; with --force, clear a folder sim wrote."""
-    from simcore.outputs.folders import check_target, is_sim_folder, remove_sim_folder
+    from simcore.outputs.folders import (
+        check_path,
+        check_target,
+        is_sim_folder,
+        remove_sim_folder,
+    )
+    from simcore.outputs.lock import acquire
 
     if resume:
+        check_path(out_dir)
+        acquire(out_dir)
         if out_dir.is_dir() and any(out_dir.iterdir()) and not is_sim_folder(out_dir):
             raise InputError(Problem("--resume refused: this folder was not written by sim",
                                      out_dir))
@@ -99,19 +134,18 @@ def _prepare(out_dir: Path, resume: bool, force: bool) -> None:
 
 
 def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
-              versus: Path | None, value_range: str | None, sobol_n: int | None,
+              versus, value_range: str | None, sobol_n: int | None,
               by: str | None = None) -> None:
-    """Break-even and Sobol indices (in this process), into ``data``."""
+    """Break-even (against the ``versus`` scenario) and Sobol indices (in this process),
+    into ``data``."""
     from simcore.analysis.sensitivity import breakeven, sobol
-    from simcore.scenario.loader import load_scenario
 
     if path:
         if versus is None:
             raise InputError(Problem("--breakeven needs --versus BASELINE_FILE",
                                      path="--versus"))
         lo, hi = _range(loaded, path, value_range)
-        data["breakeven"] = breakeven(loaded, path, lo, hi, load_scenario(versus).scenario,
-                                      settings, metric)
+        data["breakeven"] = breakeven(loaded, path, lo, hi, versus, settings, metric)
     if sobol_n and by == "basis":
         data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
                               headline_metrics(loaded.scenario), by="basis")
@@ -120,9 +154,22 @@ def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
                               ["min_cash", "ending_cash", "fcf_positive_month"])
 
 
-def _executed(data: dict, loaded, params, settings, executor, out_dir: Path | None,
-              resume: bool, tornado_: bool, metric: str, quiet: bool) -> None:
-    """The grid and the tornado, through the executor, into ``data``."""
+def _executed(data: dict, loaded, params, settings, where: tuple[int, str | None],
+              out_dir: Path | None, resume: bool, tornado_metric: str | None, quiet: bool,
+              versus=None) -> None:
+    """The grid and the tornado of ``tornado_metric`` (of the edge over ``versus``, a
+    scenario, when given), through the executor ``where`` names (workers, scheduler),
+    into ``data``."""
+    from simcore.experiments.executors import make_executor
+
+    with contextlib.closing(make_executor(*where)) as executor:
+        _executed_on(data, loaded, params, settings, executor, out_dir, resume,
+                     tornado_metric, quiet, versus)
+
+
+def _executed_on(data: dict, loaded, params, settings, executor, out_dir: Path | None,
+                 resume: bool, tornado_metric: str | None, quiet: bool, versus) -> None:
+    """:func:`_executed` on a running executor."""
     from simcore.analysis.sensitivity import tornado
     from simcore.analysis.sweep import run_sweep
 
@@ -132,11 +179,17 @@ def _executed(data: dict, loaded, params, settings, executor, out_dir: Path | No
                             progress=lambda d, t: _tick(bar, d, t))
         data.update(res.to_dict())
         data["skipped"] = res.skipped
-    if tornado_:
+        for name in res.unreadable:
+            err.print(f"warning: points/{printable(name)} could not be read (corrupt or "
+                      "truncated); recomputed", markup=False, highlight=False)
+    if tornado_metric:
         with LazyProgress(1, "tornado", quiet) as bar:
-            data["tornado"] = tornado(loaded, settings, metric, executor,
-                                      progress=lambda d, t: _tick(bar, d, t))
-        data["tornado_metric"] = metric
+            data["tornado"] = tornado(loaded, settings, tornado_metric, executor,
+                                      progress=lambda d, t: _tick(bar, d, t), versus=versus)
+        data["tornado_metric"] = tornado_metric
+        data["start"] = f"{loaded.scenario.start[0]:04d}-{loaded.scenario.start[1]:02d}"
+        if versus is not None:
+            data["tornado_versus"] = versus.name
 
 
 def _tick(bar, done: int, total: int) -> None:
@@ -178,32 +231,31 @@ def _print(data: dict) -> None:
         params = list(data["points"][0]["params"])
         shown = [(k, h) for k, h in SHOWN if k in data["points"][0]["metrics"]]
         for p in params:
-            t.add_column(p, justify="right", overflow="fold")
+            t.add_column(literal(p), justify="right", overflow="fold")
         for _, header in shown:
             t.add_column(header, justify="right")
         for p in data["points"]:
-            t.add_row(*(_fmt(p["params"][k]) for k in params),
+            t.add_row(*(literal(_fmt(p["params"][k])) for k in params),
                       *(_fmt(p["metrics"].get(k), pct=k.startswith("p_"))
                         for k, _ in shown))
         out.print(t)
     if data.get("tornado"):
-        t = Table(title=f"Tornado: {data['tornado_metric']} with each input at its P10 and "
-                        f"P90 (others random); base {data['tornado'][0]['base']}")
+        what = data["tornado_metric"]
+        if data.get("tornado_versus"):
+            what = f"edge of {data['scenario']} over {data['tornado_versus']} in {what} " \
+                   "(option minus baseline, mean per draw)"
+        t = Table(title=f"Tornado: {what} with each input at its P10 and P90 (others "
+                        f"random); base {data['tornado'][0]['base']}")
         for col in ("input", "held at (P10)", "held at (P90)", "metric then", "metric then",
                     "swing"):
             t.add_column(col, justify="right" if col != "input" else "left",
                          overflow="fold")
         for r in data["tornado"]:
-            t.add_row(r["input"], r["labels"][0], r["labels"][1],
+            t.add_row(literal(r["input"]), literal(r["labels"][0]), literal(r["labels"][1]),
                       _fmt(r["low"]), _fmt(r["high"]), _fmt(r["swing"]))
         out.print(t)
     if data.get("breakeven"):
-        b = data["breakeven"]
-        verdict = (f"break-even at {b['path']} = {b['value']:.6g}" if b["value"] is not None
-                   else b.get("note", "no break-even"))
-        out.print(f"[bold]Break-even[/] of {data['scenario']} against {b['versus']} on "
-                  f"{b['metric']} over {b['range']}: {verdict} (mean paired edge "
-                  f"{b['edge_at_low']} at the low end, {b['edge_at_high']} at the high end)")
+        _print_breakeven(data)
     if data.get("sobol", {}).get("by") == "basis":
         _print_by_basis(data["sobol"])
     elif data.get("sobol"):
@@ -213,10 +265,21 @@ def _print(data: dict) -> None:
             for col in ("input", "S1", "S1 95%", "ST", "ST 95%"):
                 t.add_column(col, justify="right" if col != "input" else "left")
             for r in rows[:15]:
-                t.add_row(r["input"], _fmt(r["S1"]), f"[{_fmt(r['S1_ci'][0])}, "
+                t.add_row(literal(r["input"]), _fmt(r["S1"]), f"[{_fmt(r['S1_ci'][0])}, "
                           f"{_fmt(r['S1_ci'][1])}]", _fmt(r["ST"]),
                           f"[{_fmt(r['ST_ci'][0])}, {_fmt(r['ST_ci'][1])}]")
             out.print(t)
+
+
+def _print_breakeven(data: dict) -> None:
+    """The break-even line; user text (paths, names) printed literally."""
+    b = data["breakeven"]
+    verdict = (f"break-even at {b['path']} = {b['value']:.6g}" if b["value"] is not None
+               else b.get("note", "no break-even"))
+    out.print(f"[bold]Break-even[/] of {literal(data['scenario'])} against "
+              f"{literal(b['versus'])} on {literal(b['metric'])} over {b['range']}: "
+              f"{literal(verdict)} (mean paired edge "
+              f"{b['edge_at_low']} at the low end, {b['edge_at_high']} at the high end)")
 
 
 def headline_metrics(sc) -> list[str]:
@@ -260,39 +323,44 @@ def _fmt(x, pct: bool = False) -> str:
 
 
 def sweep_csv(data: dict) -> str:
+    from simcore.outputs.files import safe_row
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     points = data.get("points") or []
     if points:
         keys = list(points[0]["params"]) + list(points[0]["metrics"])
-        w.writerow(keys)
+        w.writerow(safe_row(keys))
         for p in points:
             row = {**p["params"], **p["metrics"]}
-            w.writerow(["" if row.get(k) is None else row[k] for k in keys])
+            w.writerow(safe_row(["" if row.get(k) is None else row[k] for k in keys]))
     return buf.getvalue()
 
 
 def _write(folder: Path, data: dict, quiet: bool) -> None:
+    import json
+
     from simcore.outputs import plots
-    from simcore.outputs.files import write_json
-    from simcore.outputs.folders import write_marker
+    from simcore.outputs.folders import write_atomic, write_marker
+    from simcore.outputs.lock import acquire, release
 
     folder.mkdir(parents=True, exist_ok=True)
-    write_marker(folder, "sim sweep")
-    tmp = folder / ".sweep.json.tmp"
-    write_json(tmp, data)
-    tmp.replace(folder / "sweep.json")
-    if data.get("points"):
-        (folder / ".sweep.csv.tmp").write_text(sweep_csv(data), encoding="utf-8")
-        (folder / ".sweep.csv.tmp").replace(folder / "sweep.csv")
-    if data.get("tornado"):
-        if plots.available():
-            plots.tornado_chart(data, folder / "tornado.png")
-        elif not quiet:
-            err.print("note: tornado.png skipped: install the plot extra")
+    acquire(folder)
+    try:
+        write_marker(folder, "sim sweep")
+        write_atomic(folder / "sweep.json", json.dumps(data, indent=2) + "\n")
+        if data.get("points"):
+            write_atomic(folder / "sweep.csv", sweep_csv(data))
+        if data.get("tornado"):
+            if plots.available():
+                plots.tornado_chart(chart_safe(data), folder / "tornado.png")
+            elif not quiet:
+                err.print("note: tornado.png skipped: install the plot extra")
+    finally:
+        release(folder)
     if not quiet:
-        out.print(f"wrote {', '.join(sorted(p.name for p in folder.iterdir()))} to {folder}",
-                  markup=False)
+        out.print(printable(f"wrote {', '.join(sorted(p.name for p in folder.iterdir()))} to "
+                            f"{folder}"), markup=False)
 
 
 

@@ -4,7 +4,9 @@ Every option runs with the same seed. Because each input's draws are keyed by
 its name, draw ``i`` sees the same value of every input the options share, so
 the per-draw difference between two options is the deal's, not the noise's.
 ``crn=False`` gives each option its own streams instead (for measuring what
-common random numbers buy). The outcomes compared are the registry's.
+common random numbers buy). The outcomes compared are the registry's; how much
+better, how sure and when it matters (materiality, intervals, ties, the split by
+deal) is :mod:`simcore.analysis.decision`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simcore.analysis import decision
 from simcore.analysis.summary import outcome_values, summarise
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings
@@ -34,6 +37,7 @@ class Comparison:
     summaries: dict[str, dict]
     values: dict[str, dict[str, np.ndarray]]      # option -> outcome -> per draw
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    materiality: dict[str, float] = field(default_factory=dict)   # outcome or kind -> value
 
     def to_dict(self) -> dict:
         return comparison_dict(self)
@@ -56,8 +60,11 @@ def _check_names(names: list[str], baseline: str | None) -> str:
 
 
 def compare(items: list[Option], settings: RunSettings, baseline: str | None = None,
-            crn: bool = True, progress=None, executor=None) -> Comparison:
-    """Run every option on the same draws (through ``executor``) and analyse them."""
+            crn: bool = True, progress=None, executor=None,
+            materiality: dict[str, float] | None = None) -> Comparison:
+    """Run every option on the same draws (through ``executor``) and analyse them;
+    ``materiality`` overrides the defaults by outcome name or kind
+    (:func:`simcore.analysis.decision.materiality`)."""
     scenarios = [_scenario(i) for i in items]
     names = [sc.name for sc in scenarios]
     base = _check_names(names, baseline)
@@ -78,73 +85,55 @@ def compare(items: list[Option], settings: RunSettings, baseline: str | None = N
                                                  thresholds=t, values=found)
         outcomes.update({name: o for name, (o, _) in found.items()})
         values[res.scenario.name] = {name: x for name, (_, x) in found.items()}
-    return Comparison(names, base, results, summaries, values, outcomes)
-
-
-def _better(o: Outcome, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per draw: is ``a`` strictly better than ``b``?"""
-    return a > b if o.higher_is_better else a < b
-
-
-def _diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a - b, with never - never = 0."""
-    with np.errstate(invalid="ignore"):
-        d = a - b
-    return np.where(np.isnan(d) & (a == b), 0.0, d)
-
-
-def _num(x: float) -> float | None:
-    return round(float(x), 6) if np.isfinite(x) else None
+    return Comparison(names, base, results, summaries, values, outcomes, dict(materiality or {}))
 
 
 def comparison_dict(c: Comparison) -> dict:
-    """``compare.json``: options, baseline, outcomes, metrics, paired, regret, ranking."""
+    """``compare.json``: options, baseline, outcomes (with their materiality), headline,
+    metrics, paired, regret, ranking, ranks, deals and the conditional split."""
     any_res = c.results[c.options[0]]
-    start = any_res.scenario.start
-    cur = any_res.currency
+    start, cur = any_res.scenario.start, any_res.currency
+    sampler = any_res.settings.sampler
+    mat = {n: decision.materiality(o, cur, c.materiality) for n, o in c.outcomes.items()}
     out: dict = {"options": c.options, "baseline": c.baseline, "draws": any_res.draws,
-                 "seed": any_res.settings.seed, "sampler": any_res.settings.sampler,
-                 "currency": cur,
-                 "outcomes": {n: {**o.record(), "unit": o.unit_in(cur)}
+                 "seed": any_res.settings.seed, "sampler": sampler, "currency": cur,
+                 "outcomes": {n: {**o.record(), "unit": o.unit_in(cur), "materiality": mat[n]}
                               for n, o in c.outcomes.items()},
-                 "metrics": {}, "paired": {}, "regret": {}, "ranking": {}}
+                 "headline": decision.headline(list(c.outcomes)),
+                 "metrics": {}, "paired": {}, "regret": {}, "ranking": {}, "ranks": {}}
     for name, o in c.outcomes.items():
         present = [opt for opt in c.options if name in c.values[opt]]
         vals = {opt: c.values[opt][name] for opt in present}
         out["metrics"][name] = {opt: describe(o, v, start, c.results[opt].replicates, cur)
                                 for opt, v in vals.items()}
         if c.baseline in vals:
-            out["paired"][name] = {opt: _paired(o, v, vals[c.baseline])
+            out["paired"][name] = {opt: decision.paired(o, v, vals[c.baseline], mat[name],
+                                                        sampler)
                                    for opt, v in vals.items()}
         if o.higher_is_better is not None:
-            out["regret"][name], out["ranking"][name] = _regret(o, present, vals)
+            out["regret"][name], out["ranking"][name], out["ranks"][name] = \
+                decision.regret_and_ranks(o, present, vals, mat[name])
     out["deals"] = {opt: {"partner": s["deal"]["partner"], "p_close": s["deal"]["p_close"],
                           "close_month_p50": s["deal"]["close_month"]["p50"]}
                     for opt, s in c.summaries.items() if "deal" in s}
+    out["conditional"] = _conditional(c, out["headline"], mat, start, cur, sampler)
     return out
 
 
-def _regret(o: Outcome, present: list[str], vals: dict[str, np.ndarray]
-            ) -> tuple[dict, list[str]]:
-    stack = np.stack([vals[opt] for opt in present])
-    best = stack.max(axis=0) if o.higher_is_better else stack.min(axis=0)
-    regret = {}
-    for opt in present:
-        r = np.abs(_diff(best, vals[opt]))
-        regret[opt] = {"mean": _num(np.mean(r)) if np.isfinite(r).all() else None,
-                       "p90": _num(np.quantile(r, 0.9, method="inverted_cdf"))}
-    order = sorted(present, key=lambda opt: (np.inf if regret[opt]["mean"] is None
-                                             else regret[opt]["mean"]))
-    return regret, order
-
-
-def _paired(o: Outcome, v: np.ndarray, base: np.ndarray) -> dict:
-    d = _diff(v, base)
-    q = np.quantile(d, [0.05, 0.5, 0.95], method="inverted_cdf")
-    return {"diff_p5": _num(q[0]), "diff_p50": _num(q[1]), "diff_p95": _num(q[2]),
-            "diff_mean": _num(np.mean(d)) if np.isfinite(d).all() else None,
-            "p_beats": None if o.higher_is_better is None
-            else _num(np.mean(_better(o, v, base)))}
+def _conditional(c: Comparison, names: list[str], mat: dict[str, float], start, cur: str,
+                 sampler: str) -> dict:
+    """Options with a deal, split by closed / collapsed (headline outcomes)."""
+    context = {"start": start, "currency": cur, "sampler": sampler, "materiality": mat}
+    base = c.values[c.baseline]
+    out = {}
+    for opt in c.options:
+        closed = c.results[opt].deal_closed
+        if closed is None:
+            continue
+        outcomes = {n: c.outcomes[n] for n in names}
+        out[opt] = decision.conditional(np.asarray(closed, bool), c.values[opt], base,
+                                        outcomes, context)
+    return out
 
 
 def comparison_csv(data: dict) -> str:
@@ -153,16 +142,22 @@ def comparison_csv(data: dict) -> str:
     import csv
     import io
 
+    from simcore.outputs.files import safe_row
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["metric", "unit", "option", "p50", "diff_p5", "diff_p50", "diff_p95",
-                "diff_mean", "p_beats", "regret_mean", "regret_p90"])
+                "diff_mean", "p_beats", "regret_mean", "regret_p90", "diff_mean_lo",
+                "diff_mean_hi", "p_better", "p_worse", "materiality", "rank"])
     for metric, per in data["metrics"].items():
         for option, stat in per.items():
             pair = data["paired"].get(metric, {}).get(option, {})
             reg = data["regret"].get(metric, {}).get(option, {})
-            w.writerow([metric, stat["unit"], option, stat.get("p50", stat.get("p")),
-                        *(pair.get(k) for k in ("diff_p5", "diff_p50", "diff_p95",
-                                                "diff_mean", "p_beats")),
-                        reg.get("mean"), reg.get("p90")])
+            row = [metric, stat["unit"], option, stat.get("p50", stat.get("p")),
+                   *(pair.get(k) for k in ("diff_p5", "diff_p50", "diff_p95", "diff_mean",
+                                           "p_beats")),
+                   reg.get("mean"), reg.get("p90"), *(pair.get("diff_mean_ci") or [None, None]),
+                   *(pair.get(k) for k in ("p_better", "p_worse", "materiality")),
+                   data.get("ranks", {}).get(metric, {}).get(option)]
+            w.writerow(safe_row(row))
     return buf.getvalue()

@@ -1,7 +1,9 @@
 """Which inputs move the answer: tornado, break-even and Sobol indices.
 
 * Tornado: each uncertain input is held at its P10, then its P90, while every
-  other input stays random (same draws, so the swing is the input's alone).
+  other input stays random (same draws, so the swing is the input's alone). With a
+  baseline (``versus``) the metric is the option's paired edge over it: the mean
+  per-draw difference (the median for months), with the input held in both.
 * Break-even: bisection on a swept value for the point where an option stops
   beating a baseline on a metric, on common random numbers.
 * Sobol: first-order and total indices with ``scipy.stats.sobol_indices`` over
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,7 +23,7 @@ from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments
 from simcore.outcomes.registry import lookup
-from simcore.outcomes.stats import run_value
+from simcore.outcomes.stats import point, run_value
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import with_overrides
@@ -46,49 +49,89 @@ def uncertain_inputs(sc: Scenario) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class EdgeTask:
+    """One tornado point of a paired edge: both scenarios, as data, with the settings."""
+
+    option: Scenario
+    baseline: Scenario
+    settings: dict
+    metric: str
+
+
+def evaluate_edge(task: EdgeTask) -> dict:
+    """The option's edge over the baseline on ``metric`` (option minus baseline: the
+    mean per-draw difference, the median for months), each run with the pinned inputs
+    it has (runs in any worker)."""
+    from simcore.analysis.decision import diff
+
+    s = RunSettings(**task.settings)
+    runs = []
+    for sc in (task.option, task.baseline):
+        own = {i.name for i in collect(sc)}
+        pinned = {k: v for k, v in s.pinned.items() if k in own}
+        runs.append(run(sc, s.model_copy(update={"pinned": pinned})))
+    o = lookup(task.metric, runs[0])
+    d = diff(o.values(runs[0]), lookup(task.metric, runs[1]).values(runs[1]))
+    return {"value": point(o, d)}
+
+
 def tornado(loaded: Loaded, settings: RunSettings, metric: str, executor=None,
             low: float = 0.1, high: float = 0.9,
-            progress: Callable[[int, int], None] | None = None) -> list[dict]:
-    """Swing of ``metric`` as each uncertain input goes from its ``low`` to ``high``
-    quantile while the others stay random; sorted by swing, largest first. An event
-    (``...occurs``) goes from not happening (``input_low`` 0) to happening (1).
+            progress: Callable[[int, int], None] | None = None,
+            versus: Scenario | None = None) -> list[dict]:
+    """Swing of ``metric`` (with ``versus``: of the option's paired edge over it) as each
+    uncertain input goes from its ``low`` to ``high`` quantile while the others stay
+    random; sorted by swing, largest first. An event (``...occurs``) goes from not
+    happening (``input_low`` 0) to happening (1).
 
     Each of the 2 x inputs + 1 runs is a sweep point, run through ``executor``.
     """
     from simcore.analysis.sweep import PointTask, evaluate_point
 
     sc = loaded.scenario
-    names = uncertain_inputs(sc)
-    metric_value(run(sc, settings.model_copy(update={"draws": 2})), metric)  # checks metric
+    found = {i.name: i for s in (versus, sc) if s is not None for i in collect(s)}
+    names = list(dict.fromkeys(uncertain_inputs(sc) + (
+        uncertain_inputs(versus) if versus is not None else [])))
+    for s in (sc, versus) if versus is not None else (sc,):      # checks the metric
+        metric_value(run(s, settings.model_copy(update={"draws": 2, "pinned": {}})), metric)
     base = settings.model_dump()
-    events = {i.name for i in collect(sc) if i.is_event}
-    tasks = [PointTask(sc, (), base, metric)]
+    events = {n for n, i in found.items() if i.is_event}
+
+    def task(pinned: dict) -> PointTask | EdgeTask:
+        s = {**base, "pinned": pinned}
+        return PointTask(sc, (), s, metric) if versus is None else \
+            EdgeTask(sc, versus, s, metric)
+
+    tasks = [task(dict(settings.pinned))]
     for name in names:
         # an event input is a uniform compared with its probability: hold it where the
         # event does not happen, then where it does
         for u in ((1.0 - 1e-9, 0.0) if name in events else (low, high)):
-            tasks.append(PointTask(sc, (),
-                                   {**base, "pinned": {**settings.pinned, name: u}}, metric))
+            tasks.append(task({**settings.pinned, name: u}))
     values: dict[int, float] = {}
-    for i, result in map_experiments(evaluate_point, tasks, executor):
+    fn = evaluate_point if versus is None else evaluate_edge
+    for i, result in map_experiments(fn, tasks, executor):
         values[i] = result["value"]
         if progress:
             progress(len(values), len(tasks))
-    dists = {i.name: i.dist for i in collect(sc)}
-    units = {i.name: i.unit for i in collect(sc) if i.unit is not None}
-    rows = []
-    for k, name in enumerate(names):
-        lo_v, hi_v = values[1 + 2 * k], values[2 + 2 * k]
-        if name in events:
-            lo_x, hi_x = 0.0, 1.0          # does not happen / happens
-        else:
-            lo_x, hi_x = (float(v) for v in dists[name].ppf(np.array([low, high])))
-        rows.append({"input": name, "low": _r(lo_v), "high": _r(hi_v),
-                     "swing": _r(abs(hi_v - lo_v)), "input_low": _r(lo_x),
-                     "input_high": _r(hi_x), "base": _r(values[0]),
-                     "event": name in events, "unit": units.get(name, "event"),
-                     "labels": _labels(sc, units.get(name), lo_x, hi_x)})
+    rows = [_row(sc, found[name], name in events, values[1 + 2 * k], values[2 + 2 * k],
+                 values[0], low, high) for k, name in enumerate(names)]
     return sorted(rows, key=lambda r: -(r["swing"] or 0))
+
+
+def _row(sc: Scenario, found, event: bool, lo_v: float, hi_v: float, base: float,
+         low: float, high: float) -> dict:
+    """One tornado bar: the metric with the input held low and high, and the held values."""
+    if event:
+        lo_x, hi_x = 0.0, 1.0          # does not happen / happens
+    else:
+        lo_x, hi_x = (float(v) for v in found.dist.ppf(np.array([low, high])))
+    unit = None if event else found.unit
+    return {"input": found.name, "low": _r(lo_v), "high": _r(hi_v),
+            "swing": _r(abs(hi_v - lo_v)), "input_low": _r(lo_x), "input_high": _r(hi_x),
+            "base": _r(base), "event": event, "unit": unit or "event",
+            "labels": _labels(sc, unit, lo_x, hi_x)}
 
 
 def _labels(sc: Scenario, unit: str | None, lo: float, hi: float) -> list[str]:

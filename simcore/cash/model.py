@@ -201,7 +201,7 @@ def in_currency(p: CashPaths, rate: np.ndarray) -> CashPaths:
     if val is not None:
         s = rate[:, 0]
         val = Valuation(val.enterprise * s, val.equity * s, val.existing * s,
-                        None if val.per_share is None else val.per_share * s)
+                        None if val.per_share is None else val.per_share * s, val.kept)
     return CashPaths(cash, p.fcf * rate, p.debt * rate, opening,
                      None if p.liquidity is None else p.liquidity * rate, comp,
                      p.deal_closed, p.deal_month, p.dilution, val)

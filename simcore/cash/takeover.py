@@ -42,4 +42,4 @@ def exchange(v: Values, m: Money, closed: np.ndarray, dilution: np.ndarray | Non
     return Valuation(val.enterprise,
                      np.where(closed, existing / kept, val.equity),
                      np.where(closed, existing, val.existing),
-                     np.where(closed, per_share, val.per_share))
+                     np.where(closed, per_share, val.per_share), val.kept)

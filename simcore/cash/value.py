@@ -14,7 +14,8 @@ the Gordon formula) or ``multiple * F``.
 * Existing holders own ``1 - dilution`` of it (equity raised in the horizon). With
   ``value.shares``, a convertible preferred converts at the horizon when equity per
   share before converting exceeds its price; value per existing share is the
-  common equity over all shares then.
+  common equity over all shares then; ``kept`` is the share of the equity today's
+  holders keep after new equity and conversions (1 - dilution).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Valuation:
     equity: np.ndarray          # (draws,) USD bn, all holders
     existing: np.ndarray        # (draws,) USD bn, today's holders
     per_share: np.ndarray | None  # (draws,) USD per existing share
+    kept: np.ndarray | None = None  # (draws,) share of the equity today's holders keep
 
 
 def terminal(sc: Scenario, v: Values, ufcf: np.ndarray) -> np.ndarray:
@@ -60,7 +62,7 @@ def valuation(sc: Scenario, v: Values, ufcf: np.ndarray, cash_end: np.ndarray,
     kept = 1 - dilution if dilution is not None else np.ones(n)
     if sc.value.shares is None:
         equity = disc[:, -1] * np.maximum(common, 0.0)
-        return Valuation(ev, equity, equity * kept, None)
+        return Valuation(ev, equity, equity * kept, None, kept)
     existing = v["value.shares"] / 1e9          # bn shares
     total = existing / kept
     for claim, price in conversions:
@@ -68,4 +70,4 @@ def valuation(sc: Scenario, v: Values, ufcf: np.ndarray, cash_end: np.ndarray,
         common = common + np.where(convert, claim, 0.0)
         total = total + np.where(convert, claim / price, 0.0)
     common = disc[:, -1] * np.maximum(common, 0.0)
-    return Valuation(ev, common, common * existing / total, common / total)
+    return Valuation(ev, common, common * existing / total, common / total, existing / total)

@@ -12,12 +12,13 @@ floor, P(on time)) are computed from these arrays by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from simcore.cash.model import CashPaths, simulate_cash
 from simcore.cash.periods import store_periods
@@ -56,6 +57,14 @@ class RunSettings(BaseModel):
     pinned: dict[str, float] = Field(
         default_factory=dict, description="inputs held at one uniform quantile, e.g. "
         "{'operations.burn': 0.1} holds it at its P10 in every draw")
+
+    @field_validator("floor")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        # an InputError (not a ValueError) passes through pydantic: exit 2, one line
+        if v is not None and not math.isfinite(v):
+            raise InputError(Problem(f"expected a finite number, got {v}", path="--floor"))
+        return v
 
 
 @dataclass
@@ -253,7 +262,7 @@ class _Buffers:
         if f.floor_fx is not None:
             f.floor_fx[a:b] = p.floor_fx
         if p.value is not None:
-            for k in ("enterprise", "equity", "existing", "per_share"):
+            for k in ("enterprise", "equity", "existing", "per_share", "kept"):
                 x = getattr(p.value, k)
                 if x is not None:
                     f.value.setdefault(k, np.empty(n))[a:b] = x

@@ -140,6 +140,17 @@ def _value(name: str) -> Compute:
     return lambda r, t, k: r.finance.value[name]
 
 
+def _dilution(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    """1 - the share today's holders keep (valuation), else the equity financing's."""
+    kept = res.finance.value.get("kept")
+    return 1.0 - kept if kept is not None else res.dilution
+
+
+def _on_time_share(res: RunResult, t: Thresholds, key: str) -> np.ndarray:
+    """Per draw, the share of the programmes with a target that are on time."""
+    return np.mean([on_time(res.launches[k], res.targets[k]) for k in res.targets], axis=0)
+
+
 def _never(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), np.inf, x)
 
@@ -192,8 +203,8 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("deal_month", "deal close month", "month the deal closes (inf: it does not); "
             "scenarios with a deal", "month", "lower", _deal_month),
     Outcome("dilution", "dilution", "share of the company existing holders give up to new "
-            "equity; scenarios with equity financing", "share", "lower",
-            lambda r, t, k: r.dilution),
+            "equity and, at the horizon, to converted preferreds (0: none); scenarios with "
+            "value or equity financing", "share", "lower", _dilution),
     Outcome("min_liquidity", "minimum liquidity", "lowest month-end cash plus undrawn "
             "credit lines over the horizon", "amount", "higher",
             lambda r, t, k: r.liquidity.min(axis=1)),
@@ -216,6 +227,9 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("value_per_share", "value per existing share", "equity value per share after "
             "dilution and conversions; scenarios with value.shares", "price", "higher",
             _value("per_share")),
+    Outcome("launches_on_time", "launches on time", "share of the programmes with an "
+            "announced window that start production on time; scenarios with targets",
+            "share", "higher", _on_time_share),
 )
 
 # Families: one member per programme with a launch, or per fiscal year in the horizon.
@@ -252,7 +266,8 @@ FAMILIES: tuple[Outcome, ...] = (
 _APPLIES: dict[str, Callable[[RunResult], bool]] = {
     "deal_closed": lambda r: r.deal_closed is not None,
     "deal_month": lambda r: r.deal_closed is not None,
-    "dilution": lambda r: r.dilution is not None,
+    "dilution": lambda r: r.dilution is not None or "kept" in r.finance.value,
+    "launches_on_time": lambda r: bool(r.targets),
     "enterprise_value": lambda r: "enterprise" in r.finance.value,
     "equity_value": lambda r: "existing" in r.finance.value,
     "value_per_share": lambda r: "per_share" in r.finance.value,
