@@ -251,13 +251,15 @@ def test_extends_validates(tmp_path: Path):
 
 def test_cli_import_leaves_heavy_packages_alone():
     """Start-up: importing the CLI (what every command pays) loads no scipy, matplotlib,
-    dask or pandas; scipy comes only once a distribution is evaluated."""
+    dask, pandas, Jinja2 or the report's modules; scipy comes only once a distribution
+    is evaluated."""
     import subprocess
     import sys
 
     code = ("import sys, cli.app, simcore.scenario.loader; "
             "print(' '.join(m for m in ('scipy', 'matplotlib', 'dask', 'pandas', "
-            "'distributed') if m in sys.modules))")
+            "'distributed', 'jinja2', 'simcore.outputs.html_report', "
+            "'simcore.outputs.report_data') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        cwd=ROOT, check=True)
     assert r.stdout.strip() == ""

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS, by_hand, dist
+from conftest import SCENARIOS, by_hand, dist
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -245,15 +244,6 @@ def test_without_the_extra_one_line_and_exit_2(monkeypatch, tmp_path):
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and "pip install -e '.[report]'" in lines[0], r.output
     assert not (tmp_path / "r").exists()
-
-
-def test_cli_start_up_does_not_load_the_report():
-    code = ("import sys, cli.app; print(' '.join(m for m in ('jinja2', 'matplotlib', "
-            "'simcore.outputs.html_report', 'simcore.outputs.report_data') "
-            "if m in sys.modules))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       cwd=ROOT, check=True)
-    assert r.stdout.strip() == ""
 
 
 def test_template_is_package_data():
