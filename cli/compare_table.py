@@ -138,16 +138,21 @@ def print_decision(data: dict) -> None:
     opts, base = data["options"], data["baseline"]
     out.print(Text(f"{len(opts)} options on common random numbers: {data['draws']:,} draws, "
                    f"seed {data['seed']}, money in {data['currency']}; baseline: {base}."))
+    if data.get("what_if"):
+        out.print(Text(f"What-ifs applied to every option that has the path: "
+                       f"{printable('; '.join(data['what_if']))}"))
     out.print(Text(
-        "Each cell: P50 (probabilities: P; shares: mean) and #rank by mean regret (ties share "
-        "a rank);\n"
-        f"mean difference from {base} on the same draws ±95% interval (pt: points);\n"
+        "Each cell: P50 (probabilities: P; shares: mean) and #rank by mean regret (regret: how\n"
+        "far short of the best option in the same draw; regrets within the materiality tie);\n"
+        f"mean per-draw difference from {base} ±95% interval (pt: points), so it need not\n"
+        "equal the difference of the P50s;\n"
         "▲/▼: share of draws better/worse than the baseline by more than the materiality\n"
         f"({_materiality_note(data)}; --materiality)."))
     out.print(decision_table(data))
     cond = conditional_table(data)
     if cond is not None:
         out.print(Text("If the deal closes or collapses (share of draws, close month P50);\n"
-                       f"each cell: value, and mean difference from {base} in those draws:"))
+                       "each cell: P50 (probabilities: P; shares: mean), and the mean "
+                       f"difference from {base} in those draws:"))
         out.print(cond)
     out.print(Text("Every outcome (per programme, per year, regret): --json or compare.csv."))

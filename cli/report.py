@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from cli.common import out
-from cli.text import literal
+from cli.text import literal, printable
 
 
 def _pm(block: dict, key: str) -> str:
@@ -19,6 +20,8 @@ def print_summary(s: dict) -> None:
     out.print(f"[bold]{literal(s['title'])}[/] ({literal(s['scenario'])}): "
               f"{s['draws']:,} draws, seed {s['seed']}, {s['sampler']} sampler; "
               f"{s['cash']['unit']}; ± is the Monte Carlo standard error")
+    if s.get("what_if"):
+        out.print(Text(f"What-ifs applied: {printable('; '.join(s['what_if']))}"))
     t = Table(title="Cash at fiscal year end")
     for col in ("fiscal year", "month", "P5", "P50", "P95"):
         t.add_column(col, justify="right")

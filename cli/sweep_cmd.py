@@ -225,6 +225,9 @@ def _range(loaded, path: str, text: str | None) -> tuple[float, float]:
 
 
 def _print(data: dict) -> None:
+    if data.get("what_if"):
+        out.print(f"What-ifs applied: {printable('; '.join(data['what_if']))}", markup=False,
+                  highlight=False)
     if data.get("points"):
         t = Table(title=f"Sweep of {data['scenario']} ({data['draws']:,} draws per point, "
                         "common random numbers; USD bn; every metric in --json and sweep.csv)")

@@ -208,3 +208,13 @@ def test_report_takes_the_same_what_ifs(tmp_path):
     assert data["what_if"][0] == "bear: operations.burn"
     assert data["paired"]["min_cash"]["kkr"]["materiality"] == 0.3
     assert "bear: operations.burn" in (out / "report.html").read_text()
+
+
+def test_a_misspelt_materiality_is_refused_and_what_ifs_are_printed():
+    files = [str(SCENARIOS / n) for n in ("standalone.yaml", "kkr.yaml")]
+    r = runner.invoke(app, ["compare", *files, "-n", "10", "--materiality", "amout=0.5"])
+    assert r.exit_code == 2 and "did you mean 'amount'?" in r.output
+    r = runner.invoke(app, ["compare", *files, "-n", "100", "--set", "deal.probability=0.5"])
+    assert r.exit_code == 0, r.output
+    assert "What-ifs applied to every option that has the path: --set: deal.probability" \
+        in " ".join(r.output.split())

@@ -275,3 +275,20 @@ def test_report_currency_needs_a_rate(write_yaml):
     r = runner.invoke(app, ["run", str(write_yaml(base())), "-n", "10", "--currency", "JPY"])
     assert r.exit_code == 2
     assert "fx.JPY.spot" in r.output and "Traceback" not in r.output
+
+
+def test_a_yen_line_holds_cash_at_its_yen_level_as_the_rate_drifts(write_yaml):
+    """draw_below 900 JPY bn at a drifting rate: the line keeps cash at 900 JPY bn in
+    every month (not at 9 USD bn, the level at the opening rate)."""
+    item = {"cost": {"amount": q(-2400.0, "JPY bn/yr")}}
+    line = {"size": q(5000.0, "JPY bn"), "maturity": q("2030-01", "date"),
+            "rate": q(0.0, "fraction"), "fee": q(0.0, "fraction"),
+            "draw_below": q(900.0, "JPY bn")}
+    sc = base(fx=jpy(100.0, 0.12), items=item, credit_lines={"yen": line})
+    sc["balance"]["opening_cash"] = q(1000.0, "JPY bn")
+    res = go(write_yaml, sc, currency="JPY")
+    before = 1000.0 - 200.0 * np.arange(1, 13)          # yen cash without the line
+    np.testing.assert_allclose(res.cash[0], np.maximum(before, 900.0), atol=1e-9)
+    usd = go(write_yaml, sc)
+    rate = 100.0 * np.exp(0.12 * np.arange(12) / 12)
+    np.testing.assert_allclose(usd.cash[0], np.maximum(before, 900.0) / rate, atol=1e-12)

@@ -64,8 +64,25 @@ def parse_materiality(items: list[str]) -> dict[str, float]:
         if not name.strip() or not np.isfinite(x) or x < 0:
             raise InputError(Problem(f"expected OUTCOME=VALUE or KIND=VALUE with a finite "
                                      f"value >= 0, got '{text}'", path="--materiality"))
+        _known(name.strip(), text)
         out[name.strip()] = x
     return out
+
+
+def _known(name: str, text: str) -> None:
+    """Refuse a name that is neither a kind nor an outcome (or a family member)."""
+    import difflib
+
+    from simcore.outcomes.registry import FAMILIES, OUTCOMES
+
+    names = [o.name for o in OUTCOMES] + list(MATERIALITY)
+    families = [f.name.split(".")[0] + "." for f in FAMILIES]
+    if name in names or name.startswith(tuple(families)):
+        return
+    near = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise InputError(Problem(f"'{name}' in '{text}' is neither an outcome (sim outcomes) nor "
+                             f"a kind ({', '.join(MATERIALITY)}){hint}", path="--materiality"))
 
 
 def headline(present: list[str]) -> list[str]:

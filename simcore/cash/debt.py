@@ -58,7 +58,8 @@ class Roll:
 
     month: np.ndarray           # (draws,) maturity month M
     rolled: np.ndarray          # (draws,) bool: rolled inside the horizon
-    below: np.ndarray           # (draws,) liquidity threshold, USD
+    below: np.ndarray           # (draws, months or 1) liquidity threshold, USD, at each
+    #                             month's rate (a yen threshold stays the same in yen)
     extra: np.ndarray           # (draws, months) USD coupons the stress spread adds
 
 
@@ -183,7 +184,7 @@ def _refinance(out: Flows, p: str, ins, tr: _Tranche, v: Values, money: Money,
         return
     step = _Tranche(new.principal, v[r + "stress_spread"], new.issue, new.maturity)
     extra = money.native(p + "principal", tranche_flows(step, months)[2])
-    out.rolls.append(Roll(M, rolled, money.spot(r + "stress_below"), extra))
+    out.rolls.append(Roll(M, rolled, money.stock(r + "stress_below"), extra))
 
 
 def stress(rolls: list[Roll], liquidity: np.ndarray, opening: np.ndarray) -> np.ndarray:
@@ -194,6 +195,7 @@ def stress(rolls: list[Roll], liquidity: np.ndarray, opening: np.ndarray) -> np.
         rows = np.arange(len(m))
         col = np.clip(m - 1, 0, liquidity.shape[1] - 1)
         before = np.where(m > 0, liquidity[rows, col], opening)
-        weak = roll.rolled & (before < roll.below)
+        below = np.broadcast_to(roll.below, liquidity.shape)[rows, np.where(m > 0, col, 0)]
+        weak = roll.rolled & (before < below)
         extra += roll.extra * weak[:, None]
     return extra

@@ -67,6 +67,11 @@ class Money:
         r = self.per_usd(path)
         return x if r is None else x / r
 
+    def stock(self, path: str) -> np.ndarray:
+        """A level (a threshold, a size) in USD at each month's rate: (draws, 1) for USD,
+        else (draws, months), so a yen threshold stays the same in yen."""
+        return self.flow(path)
+
     def spot(self, path: str) -> np.ndarray:
         """A stock in USD at the spot rate, (draws,)."""
         r = self.per_usd(path)

@@ -2,8 +2,8 @@
 
 Each line, in the order written, is drawn in month ``t`` by what cash (before
 any line, after the lines before it) lacks of its ``draw_below`` level, up to the
-line's size available then (from ``available_from`` to ``maturity``; size in
-its currency at the month's rate). A line ``on_deal`` exists only in draws where
+line's size available then (from ``available_from`` to ``maturity``; size and
+``draw_below`` in their currency at the month's rate). A line ``on_deal`` exists only in draws where
 the deal closes, from the close (or the later ``available_from`` date, or
 ``available_from`` months after the close). Drawings are repaid as soon as cash would
 stay at that level without them, and in full at maturity. Interest
@@ -74,7 +74,7 @@ def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray,
     for (k, _line), size in zip(sc.credit_lines.items(),
                                 available(sc, v, money, n, closed, close), strict=True):
         p = f"credit_lines.{k}."
-        level = money.spot(p + "draw_below")[:, None]
+        level = money.stock(p + "draw_below")      # in its currency at each month's rate
         drawn = np.minimum(size, np.maximum(level - (cash + drawn_all), 0.0))
         free = size - drawn
         fee = v[p + "fee"][:, None] if p + "fee" in v else 0.0

@@ -76,9 +76,9 @@ def difference_fans_figure(cash: Mapping[str, np.ndarray], baseline: str, start:
     for ax in axes[:len(others)]:
         ax.tick_params(axis="x", labelsize=7, labelbottom=True)
     _difference_legend(fig, axes[0])
-    fig.suptitle(f"Month-end cash, each option less {baseline} in the same draw "
+    fig.suptitle(f"Month-end cash, each option less {baseline}\nin the same draw "
                  f"({cash[baseline].shape[0]:,} draws, common random numbers)",
-                 fontweight="bold")
+                 fontweight="bold", fontsize=10 if ncols == 1 else 12)
     return fig
 
 

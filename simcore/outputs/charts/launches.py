@@ -201,7 +201,7 @@ def on_time_grid_figure(summaries: dict[str, dict], baseline: str) -> Figure:
     ax.grid(which="minor", color="white", lw=1.5)
     ax.tick_params(which="minor", length=0)
     fig.colorbar(im, ax=ax, shrink=0.8, label=f"change from {baseline}, points")
-    ax.set_title(f"Each cell: P(on time); below it and in colour, the change from {baseline} "
+    ax.set_title(f"Each cell: P(on time); below it and in colour, the change\nfrom {baseline} "
                  "when 0.5 pt or more; grey: no such programme or no target", fontsize=8)
     fig.suptitle("P(start of production on time), by programme and option",
                  fontweight="bold")
