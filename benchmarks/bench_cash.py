@@ -49,9 +49,14 @@ def cash_only(src: Path, folder: Path) -> Path:
     for key in ("development", "resources", "milestones"):
         data.pop(key, None)
     for prog in data.get("programmes", {}).values():
-        prog.pop("schedule", None)
-        prog["launch"] = {"fixed": str(prog["target"]), "unit": "date",
-                          "assumption": "benchmark: launch at the announced date"}
+        for key in ("schedule", "stands", "pre_series", "needs"):
+            prog.pop(key, None)
+        target = prog.get("target")
+        when = target["window"][1] if isinstance(target, dict) else str(target)
+        prog["launch"] = {"fixed": when, "unit": "date",
+                          "assumption": "benchmark: launch at the end of the announced window"}
+        prog.setdefault("dev_start", {"fixed": str(data["timeline"]["start"]), "unit": "date",
+                                      "assumption": "benchmark: spend from the start"})
     out = folder / src.name
     out.write_text(yaml.safe_dump(data, sort_keys=False))
     return out

@@ -112,14 +112,17 @@ def test_credit_line_drawn_and_repaid(write_yaml):
             "draw_below": q(0.5, "USD bn")}
     res = go(write_yaml, base(cash=1.0, items=items, credit_lines={"rcf": line}))
     before = [1.0, 1.0, -2.0, -2.0, -2.0, -2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]
-    drawn = [min(5.0, max(0.0, 0.5 - c)) for c in before]
-    assert drawn[2:6] == [2.5] * 4 and drawn[6] == 0.0      # drawn, then repaid
-    cost, want, liq = 0.0, [], []
+    # month by month: pay last month's interest (6% drawn) and fee (1% undrawn), then
+    # draw what cash after them lacks of 0.5
+    cost, drawn, want, liq = 0.0, [], [], []
     for t in range(12):
         if t > 0:
             cost += 0.06 / 12 * drawn[t - 1] + 0.01 / 12 * (5.0 - drawn[t - 1])
+        drawn.append(min(5.0, max(0.0, 0.5 - (before[t] - cost))))
         want.append(before[t] + drawn[t] - cost)
         liq.append(want[-1] + 5.0 - drawn[t])
+    assert all(d > 2.5 for d in drawn[2:6]) and drawn[6] == 0.0   # drawn, then repaid
+    assert want[2:6] == pytest.approx([0.5] * 4, abs=1e-12)       # held at the level
     np.testing.assert_allclose(res.cash[0], want, atol=1e-12)
     np.testing.assert_allclose(res.liquidity[0], liq, atol=1e-12)
     out = res.outcomes()

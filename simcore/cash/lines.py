@@ -9,8 +9,9 @@ the deal closes, from the close (or the later ``available_from`` date, or
 stay at that level without them, and in full at maturity. Interest
 (``rate / 12`` on the amount drawn) and the commitment fee (``fee / 12`` on the
 undrawn size) for month ``t`` are paid in month ``t`` on the end of month
-``t-1`` (none in month 0). Drawings are decided on cash before line interest;
-line interest and drawings earn no cash interest.
+``t-1`` (none in month 0). Drawings are decided on cash after the line interest
+and fees paid so far, so a line with room also covers its own cost; line interest
+and drawings earn no cash interest.
 
 Liquidity is cash plus the undrawn size of every line available.
 """
@@ -68,18 +69,33 @@ def _from_close(line: CreditLine, start: np.ndarray, close: np.ndarray) -> np.nd
 
 def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray,
          closed: np.ndarray | None = None, close: np.ndarray | None = None) -> Lines:
-    """Drawings, undrawn amounts and costs of every line, given cash without the lines."""
+    """Drawings, undrawn amounts and costs of every line, given cash without the lines.
+
+    Month by month (vectorised over draws): the interest and fees of month ``t`` (on
+    the end of month ``t-1``) are paid first, then each line in order tops cash up to
+    its level, so the lines also pay for their own cost while they have room.
+    """
     n, months = cash.shape
-    drawn_all, undrawn, interest = (np.zeros((n, months)) for _ in range(3))
-    for (k, _line), size in zip(sc.credit_lines.items(),
-                                available(sc, v, money, n, closed, close), strict=True):
+    sizes = available(sc, v, money, n, closed, close)
+    specs = []
+    for k in sc.credit_lines:
         p = f"credit_lines.{k}."
-        level = money.stock(p + "draw_below")      # in its currency at each month's rate
-        drawn = np.minimum(size, np.maximum(level - (cash + drawn_all), 0.0))
-        free = size - drawn
-        fee = v[p + "fee"][:, None] if p + "fee" in v else 0.0
-        cost = v[p + "rate"][:, None] / 12 * drawn + fee / 12 * free
-        interest[:, 1:] -= cost[:, :-1]
-        drawn_all += drawn
-        undrawn += free
+        level = np.broadcast_to(money.stock(p + "draw_below"), (n, months))  # each month's rate
+        fee = v[p + "fee"] if p + "fee" in v else np.zeros(n)
+        specs.append((level, v[p + "rate"] / 12, fee / 12))
+    drawn_all, undrawn, interest = (np.zeros((n, months)) for _ in range(3))
+    drawn = [np.zeros(n) for _ in specs]
+    paid = np.zeros(n)
+    for t in range(months):
+        if t > 0:
+            cost = sum(r * d + f * (size[:, t - 1] - d)
+                       for (_, r, f), d, size in zip(specs, drawn, sizes, strict=True))
+            interest[:, t] = -cost
+            paid = paid - cost
+        have = cash[:, t] + paid
+        for i, ((level, _, _), size) in enumerate(zip(specs, sizes, strict=True)):
+            drawn[i] = np.minimum(size[:, t], np.maximum(level[:, t] - have, 0.0))
+            have = have + drawn[i]
+            drawn_all[:, t] += drawn[i]
+            undrawn[:, t] += size[:, t] - drawn[i]
     return Lines(drawn_all, undrawn, interest)
