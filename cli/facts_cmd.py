@@ -79,7 +79,8 @@ def _day(text: str) -> dt.date:
 def _table(rows: list[Fact], note: str) -> Table:
     table = Table(title=f"{len(rows)} facts", caption=note or None, box=box.SIMPLE_HEAD,
                   show_edge=False, padding=0, caption_justify="left")
-    for (header, _, _), width in zip(COLUMNS, _widths(out.width), strict=True):
+    widths = _whole_ids(_widths(out.width), max((len(f.id) for f in rows), default=0))
+    for (header, _, _), width in zip(COLUMNS, widths, strict=True):
         table.add_column(header, overflow="fold", width=width)
     for f in rows:
         table.add_row(*(printable(c) for c in (
@@ -98,6 +99,18 @@ def _widths(console: int) -> list[int]:
             if spare > 0 and widths[i] < most:
                 widths[i] += 1
                 spare -= 1
+    return widths
+
+
+def _whole_ids(widths: list[int], longest: int) -> list[int]:
+    """Widen the id column to the longest id (ids are copied into scenarios, so they
+    must not fold), taking the room from the locator, value and as-of columns."""
+    need = min(longest, COLUMNS[0][2]) - widths[0]
+    for i, least in ((8, 8), (1, 10), (4, 8)):        # locator, value, as of
+        take = max(0, min(need, widths[i] - least))
+        widths[i] -= take
+        widths[0] += take
+        need -= take
     return widths
 
 

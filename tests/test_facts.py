@@ -340,3 +340,24 @@ def test_cli_table_fits_120_columns(monkeypatch):
     for col in ("published", "trust", "locator", "source"):
         assert col in header
     assert "facts left out: published after 2025-03-31" in result.stdout
+
+
+def test_fact_ids_print_whole_at_120_columns(monkeypatch):
+    """Ids are copied into scenarios: at 120 columns none folds across lines."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from cli.common import out
+
+    monkeypatch.setattr(out, "width", 120)
+    r = CliRunner().invoke(app, ["facts", "--source", "005"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert max(len(line) for line in lines) <= 120
+    ids = {line.split()[0] for line in lines if line[:1].strip() and " " in line}
+    from simcore.provenance.facts import default_seeds_dir, load_facts
+
+    registry = load_facts(default_seeds_dir())
+    longest = max((f for f in registry.values() if f.source.startswith("005")),
+                  key=lambda f: len(f.id))
+    assert longest.id in ids
