@@ -291,3 +291,24 @@ def test_seeds_only_from_the_project_root(tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text("")   # now tmp_path is the project root
     result = invoke("validate", str(folder / "standalone.yaml"))
     assert result.exit_code == 2 and "broken.yaml" in result.stderr
+
+
+def test_a_run_that_cannot_fit_is_refused_before_computing(monkeypatch):
+    """The memory a run needs is estimated up front: a run that cannot fit is refused in
+    one line with the draw count that fits, instead of dying after minutes."""
+    from simcore.experiments import memory
+    from simcore.scenario.loader import load_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "standalone.yaml").scenario
+    need = memory.estimate_bytes(sc, 1_000_000, 8192)
+    # linear in draws: the per-draw part is the monthly paths and the outcomes
+    per = (memory.estimate_bytes(sc, 2_000_000, 8192) - need) / 1_000_000
+    assert 8 * 60 * 3 < per < 8 * 1000
+    monkeypatch.setattr(memory, "available_bytes", lambda: need - 1)
+    result = invoke("run", str(ROOT / "scenarios" / "standalone.yaml"), "-n", "1000000",
+                    "--quiet", "--no-checks")
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.stderr.split())
+    assert "1,000,000 draws of standalone need about" in line and "draws fit" in line
+    fits = int(line.split("at most about ")[1].split(" draws")[0].replace(",", ""))
+    assert 900_000 < fits < 1_000_000

@@ -18,6 +18,7 @@ import numpy as np
 from simcore.analysis import decision
 from simcore.analysis.summary import outcome_values, summarise
 from simcore.errors import InputError, Problem
+from simcore.experiments.memory import check_fits
 from simcore.experiments.runner import RunResult, RunSettings
 from simcore.experiments.tasks import Experiment, map_experiments, run_experiment
 from simcore.outcomes.registry import Outcome, Thresholds
@@ -68,6 +69,8 @@ def compare(items: list[Option], settings: RunSettings, baseline: str | None = N
     scenarios = [_scenario(i) for i in items]
     names = [sc.name for sc in scenarios]
     base = _check_names(names, baseline)
+    check_fits(max(scenarios, key=lambda sc: sc.timeline.months), settings.draws,
+               settings.chunk, together=len(scenarios))        # all kept at once
     tasks = [Experiment(sc, settings if crn else settings.model_copy(
         update={"seed": settings.seed ^ name_key(sc.name)[0]})) for sc in scenarios]
     results: dict[str, RunResult] = {}

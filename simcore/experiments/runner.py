@@ -24,6 +24,7 @@ from simcore.cash.model import CashPaths, simulate_cash
 from simcore.cash.periods import store_periods
 from simcore.errors import InputError, Problem
 from simcore.experiments import DEFAULT_CHUNK
+from simcore.experiments.memory import check_fits
 from simcore.outcomes.registry import Thresholds, evaluate, first_for_good
 from simcore.scenario.model import Scenario
 from simcore.schedule.batch import schedule_batch
@@ -155,6 +156,7 @@ def run(scenario: Scenario, settings: RunSettings | None = None,
     """
     s = settings or RunSettings()
     found = inputs_mod.collect(scenario)
+    check_fits(scenario, s.draws, s.chunk, s.keep_inputs, len(found))   # before computing
     names = [i.name for i in found]
     rho = inputs_mod.correlation_matrix(scenario, names)
     source = UniformSource(s.seed, s.draws, s.sampler)

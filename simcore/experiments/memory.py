@@ -1,0 +1,60 @@
+"""The memory a run needs, estimated before it starts, and refused when it cannot fit.
+
+A run keeps per-draw arrays for analysis (:class:`simcore.experiments.runner.RunResult`):
+monthly cash, and with credit lines liquidity, and with a floor in another currency
+its conversion path; yearly free cash flow, debt and net debt; each programme's launch
+and target; every input's draws with ``keep_inputs``. The summary then holds every
+outcome per draw at once. On top comes one chunk's working set (every cash-flow
+component, monthly). The estimate counts these in float64; measured peaks of the
+standalone case (``benchmarks/bench_cash.py``) sit within a fifth of it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from simcore.errors import InputError, Problem
+from simcore.scenario.model import Scenario
+
+OUTCOMES_PER_DRAW = 120       # registry outcomes and family members evaluated together
+COMPONENTS = 40               # cash-flow components of one chunk, monthly
+BASE_BYTES = 300 * 2**20      # the interpreter, numpy, scipy, the scenario
+
+
+def estimate_bytes(sc: Scenario, draws: int, chunk: int, keep_inputs: bool = False,
+                   inputs: int = 0) -> int:
+    """Bytes a run of ``draws`` needs at its peak (see the module's doc)."""
+    months = sc.timeline.months
+    years = months // 12 + 2
+    monthly = 1 + bool(sc.credit_lines) + bool(sc.fx)
+    per_draw = 8 * (monthly * months + 4 * years + 2 * len(sc.programmes) + OUTCOMES_PER_DRAW
+                    + (inputs if keep_inputs else 0))
+    working = 8 * min(chunk, draws) * months * COMPONENTS
+    return BASE_BYTES + draws * per_draw + working
+
+
+def available_bytes() -> int | None:
+    """Physical memory free now (Linux and most Unixes), or None when unknown."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_fits(sc: Scenario, draws: int, chunk: int, keep_inputs: bool = False,
+               inputs: int = 0, available: int | None = None, together: int = 1) -> int:
+    """The estimate; refused (one line, before any computing) when it exceeds what is
+    free, with the largest draw count that fits. ``together``: runs kept at once (the
+    options of a comparison)."""
+    need = together * estimate_bytes(sc, draws, chunk, keep_inputs, inputs)
+    free = available if available is not None else available_bytes()
+    if free is not None and need > free:
+        per = (together * estimate_bytes(sc, draws + 1000, chunk, keep_inputs, inputs)
+               - need) / 1000
+        fits = max(0, int((free - (need - draws * per)) / per))
+        who = sc.name if together == 1 else f"{together} options kept together"
+        raise InputError(Problem(
+            f"{draws:,} draws of {who} need about {need / 2**30:.1f} GB and "
+            f"{free / 2**30:.1f} GB is free; at most about {fits:,} draws fit (the run "
+            "keeps every draw for exact percentiles)", path="--draws"))
+    return need
