@@ -28,13 +28,10 @@ UNIT = {"probability": "P", "share": "mean", "price": "/share"}
 
 
 def _value(kind: str, stat: dict) -> str:
-    if kind == "probability":
-        return f"{stat['p']:.1%}"
-    if kind == "share":         # a share of 0 in most draws: the mean says more
-        return f"{stat['mean']:.1%}"
-    if kind == "month":
-        return str(stat["p50"] or "never")
-    return f"{stat['p50']:.2f}"
+    """The option's central value, formatted as in the report (one formatter)."""
+    from simcore.outputs.report_view import value
+
+    return value(kind, stat)
 
 
 def _delta(kind: str, pair: dict) -> str:

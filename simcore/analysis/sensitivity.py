@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcore.analysis.decision import diff
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments
@@ -63,8 +64,6 @@ def evaluate_edge(task: EdgeTask) -> dict:
     """The option's edge over the baseline on ``metric`` (option minus baseline: the
     mean per-draw difference, the median for months), each run with the pinned inputs
     it has (runs in any worker)."""
-    from simcore.analysis.decision import diff
-
     s = RunSettings(**task.settings)
     runs = []
     for sc in (task.option, task.baseline):
@@ -159,9 +158,7 @@ def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenari
     def edge(v: float) -> float:
         res = run(with_overrides(option, {path: v}), settings)
         a = lookup(metric, res).values(res)
-        with np.errstate(invalid="ignore"):
-            d = np.where((a == base), 0.0, a - base)
-        return float(sign * np.mean(d))
+        return float(sign * np.mean(diff(a, base)))
 
     f_lo, f_hi = edge(lo), edge(hi)
     out = {"path": path, "metric": metric, "versus": baseline.name, "range": [lo, hi],
