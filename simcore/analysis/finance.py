@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simcore.experiments.runner import RunResult
+from simcore.experiments.result import RunResult
 from simcore.outcomes.stats import month_percentiles, percentiles, probability, replicate_se
 from simcore.scenario.case_spec import Exchange
 from simcore.timeline import fiscal_year, fiscal_year_label, month_label

@@ -21,7 +21,7 @@ import numpy as np
 from simcore import __version__
 from simcore.analysis import finance
 from simcore.analysis.launches import summarise_launches
-from simcore.experiments.runner import RunResult
+from simcore.experiments.result import RunResult
 from simcore.outcomes.registry import Outcome, Thresholds, floor_of, outcomes_for
 from simcore.outcomes.stats import (
     describe,

@@ -22,7 +22,7 @@ from simcore.timeline import fiscal_years, month_index
 
 if TYPE_CHECKING:
     from simcore.cash.model import CashPaths
-    from simcore.experiments.runner import Finance
+    from simcore.experiments.result import Finance
 
 
 def calendar_years(start: tuple[int, int], months: int) -> list[int]:

@@ -29,7 +29,7 @@ import numpy as np
 from simcore.cash.periods import december
 
 if TYPE_CHECKING:
-    from simcore.experiments.runner import RunResult
+    from simcore.experiments.result import RunResult
 
 
 def _fy(res: RunResult, key: str) -> int:

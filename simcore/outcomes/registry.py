@@ -33,7 +33,7 @@ from simcore.errors import InputError, Problem
 from simcore.outcomes import readings
 
 if TYPE_CHECKING:
-    from simcore.experiments.runner import RunResult
+    from simcore.experiments.result import RunResult
 
 Kind = Literal["amount", "probability", "share", "month", "price"]
 Direction = Literal["higher", "lower", "none"]

@@ -15,7 +15,7 @@ from simcore.outcomes.registry import Thresholds, evaluate
 from simcore.timeline import month_labels
 
 if TYPE_CHECKING:
-    from simcore.experiments.runner import RunResult
+    from simcore.experiments.result import RunResult
 
 
 def per_draw(res: RunResult, thresholds: Thresholds | None) -> dict[str, np.ndarray]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from simcore.analysis.summary import FAN
-from simcore.experiments.runner import RunResult
+from simcore.experiments.result import RunResult
 from simcore.outcomes.registry import Thresholds, evaluate
 from simcore.outputs.folders import atomic_folder
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from simcore.experiments.runner import RunResult
+    from simcore.experiments.result import RunResult
     from simcore.outcomes.registry import Thresholds
 
 # bridge components that are financing (principal, equity, asset sales); the others and
