@@ -28,6 +28,12 @@ class CurrencyChoice(StrEnum):
     EUR = "EUR"
 
 
+class StoreChoice(StrEnum):
+    auto = "auto"
+    memory = "memory"
+    disk = "disk"
+
+
 class EngineChoice(StrEnum):
     fast = "fast"
     simpy = "simpy"
@@ -56,6 +62,10 @@ def run(
                               "(memory; results do not depend on it)"),
     engine: EngineChoice = typer.Option(EngineChoice.fast, "--engine", help="schedule engine: "
                                         "vectorised, or SimPy (the reference; slower)"),
+    store: StoreChoice = typer.Option(StoreChoice.auto, "--store", help="where per-draw "
+                                      "results are kept: memory, disk (a temporary file "
+                                      "in TMPDIR, for runs larger than memory) or auto "
+                                      "(disk above 1 GB); results are the same"),
     no_checks: bool = typer.Option(False, "--no-checks", help="run even if the scenario's "
                                    "checks fail (they run on a pilot before the run)"),
     set_: Sets = [],  # noqa: B006 (typer reads the default, never mutates it)
@@ -72,14 +82,18 @@ def run(
     checks = pre_run_checks(loaded, no_checks, not (quiet or json_out))
     settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
                            chunk=chunk, keep_inputs=out_dir is not None,
-                           engine=engine.value, currency=currency.value)
+                           engine=engine.value, currency=currency.value,
+                           store=store.value)
     with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
         sim = simulate(loaded, settings, progress=progress)
-    if checks is not None:
-        sim.summary["checks"] = checks
-    if what_if:
-        sim.summary["what_if"] = what_if
-    _shown(sim, out_dir, force, json_out, quiet)
+    try:
+        if checks is not None:
+            sim.summary["checks"] = checks
+        if what_if:
+            sim.summary["what_if"] = what_if
+        _shown(sim, out_dir, force, json_out, quiet)
+    finally:
+        sim.close()
 
 
 def _shown(sim, out_dir: Path | None, force: bool, json_out: bool, quiet: bool) -> None:

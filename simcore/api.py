@@ -25,13 +25,17 @@ from simcore.analysis import compare as compare_mod
 from simcore.analysis import sensitivity
 from simcore.analysis.summary import summarise
 from simcore.analysis.sweep import SweepResult, run_sweep
+from simcore.errors import InputError, Problem
 from simcore.experiments.executors import make_executor
+from simcore.experiments.memory import on_disk
 from simcore.experiments.runner import RunResult, RunSettings, run
+from simcore.experiments.stream import StoredRun, run_to_disk
 from simcore.experiments.tasks import scenario_digest
 from simcore.outcomes.registry import Thresholds
 from simcore.scenario.loader import Loaded, load_scenario
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, with_overrides
+from simcore.uncertainties import inputs as inputs_mod
 
 Source = str | Path | Loaded
 
@@ -46,7 +50,7 @@ class Simulation:
     """A finished run: the loaded scenario, per-draw results and the summary."""
 
     loaded: Loaded
-    result: RunResult
+    result: RunResult | StoredRun
     summary: dict
 
     def to_dict(self) -> dict:
@@ -54,21 +58,42 @@ class Simulation:
 
     def arrays(self, floor: float | None = None) -> dict[str, np.ndarray]:
         """Cash paths (draws, months), FCF by fiscal year, and every registered outcome
-        per draw (``floor`` as in :meth:`reanalyse`)."""
+        per draw (``floor`` as in :meth:`reanalyse`); a run in memory only."""
+        self._in_memory("arrays()")
         out = {"cash": self.result.cash, "fcf_by_fy": self.result.fcf_fy}
         out.update(self.result.outcomes(self._thresholds(floor)))
         return out
 
     def reanalyse(self, floor: float | None = None) -> dict:
         """The summary with another liquidity floor (in the unit of the scenario's floor),
-        without re-simulating."""
+        without re-simulating; a run in memory only."""
+        self._in_memory("reanalyse()")
         return summarise(self.result, digest=self.summary["manifest"]["scenario_sha256"],
                          file=self.summary["manifest"]["scenario_file"],
                          thresholds=self._thresholds(floor))
 
     def to_pandas(self, monthly: bool = False, floor: float | None = None):
-        """One row per draw with every outcome, or per draw and month with cash."""
+        """One row per draw with every outcome, or per draw and month with cash; a run
+        in memory only."""
+        self._in_memory("to_pandas()")
         return self.result.to_pandas(monthly, self._thresholds(floor))
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the per-draw results are kept on disk (a run larger than memory)."""
+        return isinstance(self.result, StoredRun)
+
+    def close(self) -> None:
+        """Free the disk a stored run holds (also done when the result is collected)."""
+        if isinstance(self.result, StoredRun):
+            self.result.close()
+
+    def _in_memory(self, what: str) -> None:
+        if self.on_disk:
+            raise InputError(Problem(
+                f"{what} needs every draw in memory, and this run of {self.result.draws:,} "
+                "draws kept them on disk; run with store='memory' (and fewer draws if "
+                "they do not fit)", path="store"))
 
     def _thresholds(self, floor: float | None) -> Thresholds:
         return Thresholds(floor if floor is not None else self.result.settings.floor)
@@ -81,10 +106,16 @@ def _settings(settings: RunSettings | None, options: dict) -> RunSettings:
 def simulate(scenario: Source, settings: RunSettings | None = None, *,
              overrides: dict[str, Value] | None = None,
              progress: Callable[[int], None] | None = None, **options) -> Simulation:
-    """Run a scenario; ``options`` are RunSettings fields (draws, seed, sampler, ...)."""
+    """Run a scenario; ``options`` are RunSettings fields (draws, seed, sampler, ...).
+    A run larger than memory keeps its draws on disk (``store``; see
+    :mod:`simcore.experiments.stream`)."""
     loaded = load(scenario)
     sc = with_overrides(loaded, overrides or {})
-    result = run(sc, _settings(settings, options), progress=progress)
+    s = _settings(settings, options)
+    if on_disk(sc, s.draws, s.chunk, s.store, s.keep_inputs, len(inputs_mod.collect(sc))):
+        result = run_to_disk(sc, s, progress=progress)
+    else:
+        result = run(sc, s, progress=progress)
     summary = summarise(result, digest=scenario_digest(sc), file=str(loaded.file))
     return Simulation(loaded, result, summary)
 

@@ -30,7 +30,7 @@ def bridge(res: RunResult) -> dict:
                                                     len(ORDER)))
     return {"unit": f"{res.currency} bn", "opening": float(f.opening.mean()),
             "components": {k: float(f.bridge[k].mean()) for k in names},
-            "ending": float(res.cash[:, -1].mean())}
+            "ending": float(res.cash_at(res.months - 1).mean())}
 
 
 def liquidity(res: RunResult, values: dict) -> dict:
@@ -46,7 +46,7 @@ def liquidity(res: RunResult, values: dict) -> dict:
             "p_breach_se": _r(replicate_se(breach, np.mean, b)),
             "first_breach_month": month_percentiles(
                 values["first_liquidity_breach_month"][1], (10, 50, 90), start, b),
-            "fy_end": _at_fy_ends(res, res.liquidity)}
+            "fy_end": _at_fy_ends(res)}
 
 
 def debt(res: RunResult, values: dict) -> dict:
@@ -115,12 +115,13 @@ def _dist(res: RunResult, name: str) -> str:
     return q.to_dist(res.scenario.start).describe()
 
 
-def _at_fy_ends(res: RunResult, paths: np.ndarray) -> dict:
+def _at_fy_ends(res: RunResult) -> dict:
+    """Liquidity at each fiscal year's end."""
     start = res.scenario.start
-    return {fiscal_year_label(fiscal_year(start, t)): {"month": month_label(start, t),
-                                                       **percentiles(paths[:, t], (5, 50, 95),
-                                                                     res.replicates)}
-            for t in res.finance.fy_end}
+    return {fiscal_year_label(fiscal_year(start, t)): {
+        "month": month_label(start, t),
+        **percentiles(res.liquidity_at(t), (5, 50, 95), res.replicates)}
+        for t in res.fy_end}
 
 
 def _r(x: float | None, nd: int = 6) -> float | None:

@@ -16,13 +16,15 @@ blocks lay the main ones out for reading (money in the run's currency).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from simcore import __version__
 from simcore.analysis import finance
 from simcore.analysis.launches import summarise_launches
 from simcore.experiments.result import RunResult
-from simcore.outcomes.registry import Outcome, Thresholds, floor_of, outcomes_for
+from simcore.outcomes.registry import Outcome, Thresholds, floor_of
 from simcore.outcomes.stats import (
     describe,
     month_percentiles,
@@ -42,14 +44,15 @@ def manifest(res: RunResult, digest: str | None, file: str | None) -> dict:
 
 
 def outcome_values(res: RunResult, thresholds: Thresholds | None = None
-                   ) -> dict[str, tuple[Outcome, np.ndarray]]:
-    """Every outcome of ``res`` with its per-draw values, by name, evaluated once."""
-    return {o.name: (o, o.values(res, thresholds)) for o in outcomes_for(res)}
+                   ) -> Mapping[str, tuple[Outcome, np.ndarray]]:
+    """Every outcome of ``res`` with its per-draw values, by name: evaluated once (a run
+    in memory), or read from disk when asked for (a stored run)."""
+    return res.outcome_values(thresholds)
 
 
 def summarise(res: RunResult, *, digest: str | None = None, file: str | None = None,
               thresholds: Thresholds | None = None,
-              values: dict[str, tuple[Outcome, np.ndarray]] | None = None) -> dict:
+              values: Mapping[str, tuple[Outcome, np.ndarray]] | None = None) -> dict:
     """The run summary as plain JSON-ready data. ``values`` (from :func:`outcome_values`
     with the same thresholds) saves evaluating the outcomes again."""
     sc, s = res.scenario, res.settings
@@ -58,13 +61,14 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
     summary = {"scenario": sc.name, "title": sc.title, "draws": s.draws, "seed": s.seed,
                "sampler": s.sampler, "manifest": manifest(res, digest, file),
                "cash": _cash(res, t, values)}
-    if res.deal_closed is not None and sc.deal is not None:
+    if sc.deal is not None:
         summary["deal"] = _deal(res, values)
     if res.launches:
         summary["launches"] = summarise_launches(sc, res.launches, res.drivers,
                                                  res.targets)
-    if res.dilution is not None:
-        summary["dilution"] = percentiles(res.dilution, (10, 50, 90), res.replicates)
+    dilution = res.dilution
+    if dilution is not None:
+        summary["dilution"] = percentiles(dilution, (10, 50, 90), res.replicates)
     if res.correlations:
         summary["correlations"] = res.correlations
     summary["liquidity"] = finance.liquidity(res, values)
@@ -81,7 +85,7 @@ def summarise(res: RunResult, *, digest: str | None = None, file: str | None = N
 def _cash(res: RunResult, t: Thresholds, values: dict) -> dict:
     start, b = res.scenario.start, res.replicates
     labels = month_labels(start, res.scenario.timeline.months)
-    fan = np.percentile(res.cash, FAN, axis=0)
+    fan = res.cash_fan(FAN)
     breach = values["breach"][1]
     first = values["first_breach_month"][1]
     return {
@@ -97,7 +101,7 @@ def _cash(res: RunResult, t: Thresholds, values: dict) -> dict:
         "breach_by_fy": _breach_by_fy(res, first),
         "first_breach_month": _first_breach(first, start),
         "fy_end": _fy_end(res, labels),
-        "fcf_by_fy": {fiscal_year_label(y): {**percentiles(res.fcf_fy[:, j], (10, 50, 90), b),
+        "fcf_by_fy": {fiscal_year_label(y): {**percentiles(res.fcf_at(j), (10, 50, 90), b),
                                              "months": m}
                       for j, (y, m) in enumerate(zip(res.fy, res.fy_months, strict=True))},
         "fcf_positive_month": month_percentiles(values["fcf_positive_month"][1],
@@ -131,7 +135,7 @@ def _first_breach(first: np.ndarray, start) -> dict:
 def _fy_end(res: RunResult, labels: list[str]) -> dict:
     start = res.scenario.start
     return {fiscal_year_label(fiscal_year(start, t)): {
-        "month": labels[t], **percentiles(res.cash[:, t], (5, 50, 95), res.replicates)}
+        "month": labels[t], **percentiles(res.cash_at(t), (5, 50, 95), res.replicates)}
         for t in fiscal_year_ends(start, len(labels))}
 
 
@@ -139,7 +143,7 @@ def _breach_by_fy(res: RunResult, first: np.ndarray) -> dict:
     """P(cash has gone below the floor by the end of each fiscal year)."""
     start = res.scenario.start
     return {fiscal_year_label(fiscal_year(start, t)): round(float((first <= t).mean()), 6)
-            for t in fiscal_year_ends(start, res.cash.shape[1])}
+            for t in fiscal_year_ends(start, res.months)}
 
 
 def _round(x: float | None, nd: int) -> float | None:

@@ -7,6 +7,11 @@ and target; every input's draws with ``keep_inputs``. The summary then holds eve
 outcome per draw at once. On top comes one chunk's working set (every cash-flow
 component, monthly). The estimate counts these in float64; measured peaks of the
 standalone case (``benchmarks/bench_cash.py``) sit within a fifth of it.
+
+A run kept on disk (:mod:`simcore.experiments.stream`) holds only a chunk's working
+set and, while analysed, a few columns over draws at once (:data:`STREAM_PER_DRAW`);
+``store="auto"`` keeps a run on disk when memory would pass :data:`BUDGET` or what is
+free.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from simcore.scenario.model import Scenario
 OUTCOMES_PER_DRAW = 120       # registry outcomes and family members evaluated together
 COMPONENTS = 40               # cash-flow components of one chunk, monthly
 BASE_BYTES = 300 * 2**20      # the interpreter, numpy, scipy, the scenario
+BUDGET = 2**30                # a run kept in memory up to this; on disk above (auto)
+# a stored run's analysis: a column, its copy being partitioned, a mask or two, and a
+# programme's driver matrix (float32)
+STREAM_PER_DRAW = 64
 
 
 def estimate_bytes(sc: Scenario, draws: int, chunk: int, keep_inputs: bool = False,
@@ -31,6 +40,37 @@ def estimate_bytes(sc: Scenario, draws: int, chunk: int, keep_inputs: bool = Fal
                     + (inputs if keep_inputs else 0))
     working = 8 * min(chunk, draws) * months * COMPONENTS
     return BASE_BYTES + draws * per_draw + working
+
+
+def stream_bytes(sc: Scenario, draws: int, chunk: int) -> int:
+    """Bytes a run kept on disk needs at its peak."""
+    return BASE_BYTES + 8 * min(chunk, draws) * sc.timeline.months * COMPONENTS \
+        + draws * STREAM_PER_DRAW
+
+
+def on_disk(sc: Scenario, draws: int, chunk: int, store: str, keep_inputs: bool = False,
+            inputs: int = 0) -> bool:
+    """Whether a run keeps its draws on disk: asked for, or (``auto``) when memory would
+    pass :data:`BUDGET` or what is free."""
+    if store != "auto":
+        return store == "disk"
+    need = estimate_bytes(sc, draws, chunk, keep_inputs, inputs)
+    free = available_bytes()
+    return need > min(BUDGET, free if free is not None else BUDGET)
+
+
+def check_stream_fits(sc: Scenario, draws: int, chunk: int) -> int:
+    """The estimate for a run kept on disk; refused (one line, before computing) when it
+    exceeds what is free."""
+    need = stream_bytes(sc, draws, chunk)
+    free = available_bytes()
+    if free is not None and need > free:
+        fits = max(0, int((free - stream_bytes(sc, 0, chunk)) / STREAM_PER_DRAW))
+        raise InputError(Problem(
+            f"{draws:,} draws of {sc.name} need about {need / 2**30:.1f} GB even with the "
+            f"draws on disk and {free / 2**30:.1f} GB is free; at most about {fits:,} "
+            "draws fit (a smaller --chunk also helps)", path="--draws"))
+    return need
 
 
 def available_bytes() -> int | None:

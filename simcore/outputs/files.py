@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from simcore.analysis.summary import FAN
 from simcore.experiments.result import RunResult
-from simcore.outcomes.registry import Thresholds, evaluate
+from simcore.outcomes.registry import Thresholds
 from simcore.outputs.folders import atomic_folder
 
 Writer = Callable[[Path], None]
@@ -71,11 +73,59 @@ def draws_arrays(res: RunResult, thresholds: Thresholds | None = None
                  ) -> dict[str, np.ndarray]:
     """Per-draw inputs (``input:<name>``) and every registered outcome by its name
     (months as month indices from the start, ``inf`` for never), for ``draws.npz``."""
-    out = {f"input:{k}": v for k, v in res.values.items()}
-    out.update(evaluate(res, thresholds or Thresholds(res.settings.floor)))
-    out["fcf_by_fy"] = res.fcf_fy
-    out["fiscal_years"] = np.asarray(res.fy)
+    return {name: np.asarray(get()) for name, get in draws_members(res, thresholds)}
+
+
+Member = tuple[str, Callable[[], np.ndarray]]
+
+
+def draws_members(res: RunResult, thresholds: Thresholds | None = None) -> list[Member]:
+    """``draws.npz``'s members as (name, function giving the array), so a run kept on
+    disk writes them one at a time. ``fcf_by_fy`` is (draws, fiscal years)."""
+    t = thresholds or Thresholds(res.settings.floor)
+    values = res.outcome_values(t)     # in memory: evaluated at once; on disk: lazily
+    out: list[Member] = [(f"input:{k}", lambda k=k: res.values[k]) for k in res.values]
+    out += [(k, lambda k=k: values[k][1]) for k in values]
+    out.append(("fcf_by_fy", lambda: Columns(res.fcf_at, len(res.fy), res.draws)))
+    out.append(("fiscal_years", lambda: np.asarray(res.fy)))
     return out
+
+
+@dataclass
+class Columns:
+    """A (rows, k) float array given a column at a time (``column(j)``), written to a
+    ``.npy`` in Fortran order without ever being whole in memory."""
+
+    column: Callable[[int], np.ndarray]
+    k: int
+    rows: int
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = np.empty((self.rows, self.k), order="F")
+        for j in range(self.k):
+            out[:, j] = self.column(j)
+        return out if dtype is None else out.astype(dtype)
+
+    def write(self, f) -> None:
+        header = {"descr": np.dtype(float).str, "fortran_order": True,
+                  "shape": (self.rows, self.k)}
+        np.lib.format.write_array_header_1_0(f, header)
+        for j in range(self.k):
+            f.write(np.ascontiguousarray(self.column(j), float).tobytes())
+
+
+def save_npz(path: Path, members: list[Member]) -> None:
+    """A compressed ``.npz`` (as :func:`numpy.savez_compressed` writes) built one member
+    at a time, so only one array is in memory."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+        for name, get in members:
+            arr = get()
+            with z.open(f"{name}.npy", "w", force_zip64=True) as f:
+                if isinstance(arr, Columns):
+                    arr.write(f)
+                else:
+                    np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
+            del arr
 
 
 def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
@@ -89,7 +139,7 @@ def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
     with atomic_folder(folder, force, "sim run") as tmp:
         write_json(tmp / "summary.json", summary)
         (tmp / "cash_percentiles.csv").write_text(percentiles_csv(summary), encoding="utf-8")
-        np.savez_compressed(tmp / "draws.npz", **draws_arrays(res))
+        save_npz(tmp / "draws.npz", draws_members(res))
         if "launches" in summary:
             (tmp / "launches.csv").write_text(launches_csv(summary), encoding="utf-8")
         for name, writer in (extra or {}).items():

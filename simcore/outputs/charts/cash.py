@@ -43,14 +43,12 @@ def floor_band(res: RunResult, thresholds: Thresholds | None = None) -> dict:
     ``p95`` over draws: a yen floor moves with each draw's exchange rate) and
     ``breached_by``: the share of draws whose cash has been below the floor at some
     month end up to and including each month (its last value is P(breach))."""
-    from simcore.outcomes.registry import Thresholds, first_breach, floor_path
+    from simcore.outcomes.registry import Thresholds
 
     t = thresholds if thresholds is not None else Thresholds(res.settings.floor)
-    draws, months = res.cash.shape
-    path = floor_path(res, t)
-    pct, _ = column_stats(lambda s: np.broadcast_to(path, (draws, months))[:, s], months,
-                          (5, 50, 95))
-    first = first_breach(res, t)
+    draws, months = res.draws, res.months
+    pct, _ = column_stats(lambda s: res.floor_block(t, s), months, (5, 50, 95))
+    first = res.outcome("first_breach_month", t)
     hits = np.bincount(first[np.isfinite(first)].astype(int), minlength=months)
     return {"unit": f"{res.currency} bn", "p5": pct[0].tolist(), "p50": pct[1].tolist(),
             "p95": pct[2].tolist(), "breached_by": (np.cumsum(hits) / draws).tolist()}
