@@ -79,11 +79,11 @@ def run(
     [loaded], what_if = load_options([scenario], set_, case)
     if out_dir is not None:
         check_target(out_dir, force)
-    checks = pre_run_checks(loaded, no_checks, not (quiet or json_out))
     settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
                            chunk=chunk, keep_inputs=out_dir is not None,
                            engine=engine.value, currency=currency.value,
                            store=store.value)
+    checks = pre_run_checks(loaded, no_checks, not (quiet or json_out))
     with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
         sim = simulate(loaded, settings, progress=progress)
     try:

@@ -344,7 +344,7 @@ def _write(folder: Path, data: dict, quiet: bool) -> None:
     import json
 
     from simcore.outputs import plots
-    from simcore.outputs.folders import write_atomic, write_marker
+    from simcore.outputs.folders import write_atomic, write_atomic_with, write_marker
     from simcore.outputs.lock import acquire, release
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -356,7 +356,9 @@ def _write(folder: Path, data: dict, quiet: bool) -> None:
             write_atomic(folder / "sweep.csv", sweep_csv(data))
         if data.get("tornado"):
             if plots.available():
-                plots.tornado_chart(chart_safe(data), folder / "tornado.png")
+                shown = chart_safe(data)
+                write_atomic_with(folder / "tornado.png",
+                                  lambda p: plots.tornado_chart(shown, p))
             elif not quiet:
                 err.print("note: tornado.png skipped: install the plot extra")
     finally:

@@ -166,6 +166,9 @@ CASES = [
          "valid integer", path="timeline.months", line=11),
     Case("nan", broken(sub("  fixed: 5.0\n", "  fixed: .nan\n")),
          "finite number", path="floor.fixed", line=14),
+    Case("negative_floor", broken(sub("  fixed: 5.0\n", "  fixed: -5.0\n")),
+         "the liquidity floor (the cash to keep; 0: cash runs out) must be at least 0 USD "
+         "bn; got -5", path="floor", line=13),
     Case("infinity", broken(sub(BURN, BURN.replace("min: -3.5", "min: -.inf"))),
          "finite number", path="operations.burn.pert.min", line=37),
     Case("nan_in_float_field", broken(sub(BURN, "    normal: {mean: -2.6, sd: .nan}\n")),

@@ -54,9 +54,27 @@ class CliCase:
 SWEEP = ("sweep", STANDALONE, "-p", "floor.fixed=4,5", "-n", "50")
 CLI_CASES = [
     CliCase("run_floor_nan", ("run", STANDALONE, "-n", "50", "--floor", "nan"), 2,
-            "--floor: expected a finite number, got nan"),
+            "--floor: expected a finite number, at least 0 (the cash to keep; 0: cash runs "
+            "out), got nan"),
     CliCase("run_floor_inf", ("run", STANDALONE, "-n", "50", "--floor", "inf"), 2,
-            "--floor: expected a finite number, got inf"),
+            "--floor: expected a finite number, at least 0 (the cash to keep; 0: cash runs "
+            "out), got inf"),
+    CliCase("run_floor_negative", ("run", STANDALONE, "-n", "50", "--floor", "-5"), 2,
+            "--floor: expected a finite number, at least 0 (the cash to keep; 0: cash runs "
+            "out), got -5"),
+    CliCase("run_set_out_of_range", ("run", STANDALONE, "-n", "50", "--set",
+                                     "floor.fixed=-5"), 2,
+            "standalone.yaml:23: floor: the liquidity floor (the cash to keep; 0: cash runs "
+            "out) must be at least 0 JPY bn; got -5 (the value comes from --set "
+            "floor.fixed=-5; the line holds the one it replaced)"),
+    CliCase("sweep_param_out_of_range", ("sweep", STANDALONE, "-p",
+                                         "operations.recovery_months=-2,3", "-n", "50"), 2,
+            "operations.recovery_months: the value is -2 months, below the plausible range "
+            "[0, 1200] for months (the value comes from the override "
+            "operations.recovery_months=-2; the line holds the one it replaced)"),
+    CliCase("compare_floor_negative", ("compare", STANDALONE, HONDA, "-n", "50", "--floor",
+                                       "-0.5"), 2, "--floor: expected a finite number, at "
+            "least 0"),
     CliCase("compare_floor_minus_inf", ("compare", STANDALONE, HONDA, "-n", "50", "--floor",
                                         "-inf"), 2, "--floor: expected a finite number"),
     CliCase("sweep_value_nan", ("sweep", STANDALONE, "-p", "floor.fixed=nan", "-n", "50"), 2,
@@ -120,7 +138,7 @@ def test_full_disk_fails_with_its_cause_and_leaves_nothing(tmp_path: Path, monke
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("simcore.outputs.files.np.savez_compressed", full)
+    monkeypatch.setattr("simcore.outputs.files.np.lib.format.write_array", full)
     result = invoke("run", STANDALONE, "-n", "50", "--no-checks", "--quiet", "--out",
                     str(tmp_path / "out"))
     assert result.exit_code == 1, result.output
@@ -216,6 +234,34 @@ def test_planted_links_are_not_followed(tmp_path: Path):
     assert victim.read_text() == "precious\n" and link.read_text() == "{}"
 
 
+def test_a_chart_is_written_through_an_exclusive_temporary_file(tmp_path: Path):
+    """A link planted at the chart's name (tornado.png) is replaced, not followed."""
+    from simcore.outputs.folders import write_atomic_with
+
+    victim = tmp_path / "victim.png"
+    victim.write_bytes(b"precious")
+    link = tmp_path / "tornado.png"
+    link.symlink_to(victim)
+    seen = []
+
+    def chart(p: Path) -> None:
+        seen.append(p)
+        p.write_bytes(b"\x89PNG")
+
+    write_atomic_with(link, chart)
+    assert victim.read_bytes() == b"precious" and not link.is_symlink()
+    assert link.read_bytes() == b"\x89PNG" and seen[0].suffix == ".png"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["tornado.png", "victim.png"]
+
+    def fails(p: Path) -> None:
+        p.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomic_with(tmp_path / "bridge.png", fails)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["tornado.png", "victim.png"]
+
+
 def test_interrupted_sweep_says_what_it_kept(tmp_path: Path, monkeypatch):
     import simcore.analysis.sweep as sweep_mod
 
@@ -306,9 +352,22 @@ def test_a_run_that_cannot_fit_is_refused_before_computing(monkeypatch):
     assert 8 * 60 * 3 < per < 8 * 1000
     monkeypatch.setattr(memory, "available_bytes", lambda: need - 1)
     result = invoke("run", str(ROOT / "scenarios" / "standalone.yaml"), "-n", "1000000",
-                    "--quiet", "--no-checks")
+                    "--quiet", "--no-checks", "--store", "memory")
     assert result.exit_code == 2, result.output
     line = " ".join(result.stderr.split())
     assert "1,000,000 draws of standalone need about" in line and "draws fit" in line
     fits = int(line.split("at most about ")[1].split(" draws")[0].replace(",", ""))
     assert 900_000 < fits < 1_000_000
+    # by default such a run keeps its draws on disk instead
+    assert memory.on_disk(sc, 1_000_000, 8192, "auto")
+    # and even on disk a run needs a chunk's working set and a column or two
+    fixed = memory.stream_bytes(sc, 8192, 8192) - memory.STREAM_PER_DRAW * 8192
+    small = fixed + memory.STREAM_PER_DRAW * 500_000
+    monkeypatch.setattr(memory, "available_bytes", lambda: small)
+    result = invoke("run", str(ROOT / "scenarios" / "standalone.yaml"), "-n", "1000000",
+                    "--quiet", "--no-checks")
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.stderr.split())
+    assert "even with the draws on disk" in line
+    fits = int(line.split("at most about ")[1].split(" draws")[0].replace(",", ""))
+    assert fits == 500_000

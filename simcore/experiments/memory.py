@@ -65,7 +65,8 @@ def check_stream_fits(sc: Scenario, draws: int, chunk: int) -> int:
     need = stream_bytes(sc, draws, chunk)
     free = available_bytes()
     if free is not None and need > free:
-        fits = max(0, int((free - stream_bytes(sc, 0, chunk)) / STREAM_PER_DRAW))
+        fixed = need - draws * STREAM_PER_DRAW      # a chunk's working set and the base
+        fits = max(0, int((free - fixed) / STREAM_PER_DRAW))
         raise InputError(Problem(
             f"{draws:,} draws of {sc.name} need about {need / 2**30:.1f} GB even with the "
             f"draws on disk and {free / 2**30:.1f} GB is free; at most about {fits:,} "

@@ -41,6 +41,7 @@ class RunSettings(BaseModel):
     @classmethod
     def _finite(cls, v: float | None) -> float | None:
         # an InputError (not a ValueError) passes through pydantic: exit 2, one line
-        if v is not None and not math.isfinite(v):
-            raise InputError(Problem(f"expected a finite number, got {v}", path="--floor"))
+        if v is not None and not (math.isfinite(v) and v >= 0):
+            raise InputError(Problem(f"expected a finite number, at least 0 (the cash to "
+                                     f"keep; 0: cash runs out), got {v:g}", path="--floor"))
         return v

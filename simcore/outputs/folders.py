@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from simcore import __version__
@@ -51,6 +51,23 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
+    """As :func:`write_atomic`, for a ``writer`` that writes a file at the path it is
+    given (a chart's ``savefig``): it writes the exclusive temporary file, which is then
+    renamed over ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.tmp-", suffix=path.suffix,
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        writer(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -72,6 +72,8 @@ Amount = Annotated[Money, within(0, what="this amount (costs and sums raised are
                                           "positive)")]
 Spending = Annotated[MoneyRate, within(0, what="spending (written positive)")]
 PositiveAmount = Annotated[Money, within(0, above=True, what="this amount")]
+FloorAmount = Annotated[Money, within(0, what="the liquidity floor (the cash to keep; 0: "
+                                               "cash runs out)")]
 Factor = Annotated[Ratio, within(0, above=True, what="a factor")]
 Price = Annotated[PerShare, within(0, above=True, what="a price")]
 Shares = Annotated[Count, within(0, above=True, what="a share count")]

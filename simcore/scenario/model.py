@@ -15,7 +15,16 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from simcore.scenario.bounded import Amount, Duration, Factor, PositiveAmount, Rate, Share, Spending
+from simcore.scenario.bounded import (
+    Amount,
+    Duration,
+    Factor,
+    FloorAmount,
+    PositiveAmount,
+    Rate,
+    Share,
+    Spending,
+)
 from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
@@ -227,7 +236,8 @@ class Scenario(Strict):
     as_of: dt.date | None = Field(None, description="knowledge date: the scenario may cite "
                                   "only facts published by then (ISO date)")
     timeline: Timeline
-    floor: Money = Field(description="liquidity floor, USD bn (the CLI's --floor overrides)")
+    floor: FloorAmount = Field(description="liquidity floor, USD bn (the CLI's --floor "
+                               "overrides); at least 0")
     balance: Balance
     operations: Operations
     savings: dict[str, Savings] = Field(default_factory=dict)

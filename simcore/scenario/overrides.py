@@ -91,4 +91,26 @@ def with_overrides(loaded: Loaded, overrides: dict[str, Value]) -> Scenario:
     for path, value in overrides.items():
         data = set_value(data, path, value)
     doc = Document(loaded.file, data, loaded.document.lines, loaded.document.origins)
-    return validate(doc, Scenario, context={"facts": loaded.facts})
+    try:
+        return validate(doc, Scenario, context={"facts": loaded.facts})
+    except InputError as exc:
+        given = {path: f"the override {path}={shown(value)}"
+                 for path, value in overrides.items()}
+        raise InputError([blamed(p, given) for p in exc.problems]) from None
+
+
+def shown(value: Any) -> str:
+    """A value as a user would have typed it (``5``, not ``5.0``)."""
+    return f"{value:.12g}" if isinstance(value, float) else str(value)
+
+
+def blamed(p: Problem, given: dict[str, str]) -> Problem:
+    """``p`` saying where its value came from when an override (``given``: dotted path
+    -> what set it) set that value or one inside it: the file's line holds the value
+    the override replaced, not the bad one."""
+    for path, source in given.items():
+        if p.path and (path == p.path or path.startswith(p.path + ".")
+                       or p.path.startswith(path + ".")):
+            return Problem(f"{p.message} (the value comes from {source}; the line holds "
+                           "the one it replaced)", p.file, p.line, p.path)
+    return p

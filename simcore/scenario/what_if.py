@@ -27,7 +27,7 @@ from typing import Any
 from simcore.errors import InputError, Problem
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
-from simcore.scenario.overrides import parse_values, set_value
+from simcore.scenario.overrides import blamed, parse_values, set_value, shown
 from simcore.scenario.quantity import DIST_KEYS
 from simcore.scenario.validation import validate
 from simcore.scenario.yamlio import Document, PathKey, load_yaml, parse_dotted
@@ -142,7 +142,7 @@ def _put(data: dict, path: PathKey, value: Any) -> dict:
 def apply(loaded: Loaded, *cases: Case) -> tuple[Loaded, list[str]]:
     """``loaded`` with every case's entries that it has applied, validated again; and the
     entries (``case: path``) it had."""
-    data, used = loaded.document.data, []
+    data, used, given = loaded.document.data, [], {}
     for case in cases:
         for path, value in case.entries.items():
             targets = expand(data, path)
@@ -152,13 +152,24 @@ def apply(loaded: Loaded, *cases: Case) -> tuple[Loaded, list[str]]:
                         and not isinstance(value, dict):
                     continue       # a wildcard matched a section: not a value
                 data = _put(data, target, value)
+                given[".".join(map(str, target))] = _source(case, path, value)
             if targets:
                 used.append(f"{case.name}: {path}")
     if not used:
         return loaded, used
     doc = Document(loaded.file, data, loaded.document.lines, loaded.document.origins)
-    scenario: Scenario = validate(doc, Scenario, context={"facts": loaded.facts})
+    try:
+        scenario: Scenario = validate(doc, Scenario, context={"facts": loaded.facts})
+    except InputError as exc:
+        raise InputError([blamed(p, given) for p in exc.problems]) from None
     return replace(loaded, scenario=scenario, document=doc), used
+
+
+def _source(case: Case, path: str, value: Any) -> str:
+    if case.file is None:
+        return f"{case.name} {path}={shown(value)}"
+    line = case.lines.get(path)
+    return f"the case {case.file}{f':{line}' if line else ''} (set.{path})"
 
 
 def apply_to_all(options: list[Loaded], sets: Case, case: str | None
