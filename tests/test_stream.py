@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -175,3 +176,43 @@ def test_a_temporary_folder_that_is_gone_is_one_line(tmp_path):
     with pytest.raises(RunError, match="cannot create the draws' file") as e:
         DrawFile(10, tmp_path / "missing")
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc (Linux)")
+def test_kill_9_leaves_no_draws_file(tmp_path):
+    """The draws' file has no name from the start: killed mid-run, nothing is left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    sim = Path(sys.executable).parent / "sim"
+    proc = subprocess.Popen([str(sim), "run", str(SCENARIOS / "standalone.yaml"), "-n",
+                             "2000000", "--store", "disk", "--no-checks", "--quiet"],
+                            env={**os.environ, "TMPDIR": str(tmp)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _open_draw_files(proc.pid) == 0:
+            time.sleep(0.2)
+        assert _open_draw_files(proc.pid) == 1      # the run holds its (deleted) file
+        assert list(tmp.iterdir()) == []
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert list(tmp.iterdir()) == []
+
+
+def _open_draw_files(pid: int) -> int:
+    """Deleted sim-draws files the process holds open (Linux /proc)."""
+    fds = Path(f"/proc/{pid}/fd")
+    n = 0
+    for fd in fds.iterdir() if fds.exists() else []:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        n += "sim-draws-" in target and target.endswith("(deleted)")
+    return n
