@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 @guarded
 def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")) -> None:
     """Validate scenario files (extends resolved, facts checked); one line per problem."""
-    from simcore.scenario.loader import load_scenario
+    from simcore.scenario.yamlio import load_yaml
 
     bad = 0
     for file in files:
         try:
+            load_yaml(file, what="scenario file")   # a missing file is found before the
+            from simcore.scenario.loader import load_scenario  # scenario model is built
+
             loaded = load_scenario(file)
         except InputError as exc:
             bad += 1
