@@ -81,3 +81,23 @@ def test_resume_refuses_a_folder_sim_did_not_write(tmp_path):
     r = runner.invoke(app, [*COMMANDS["sweep"], "--out", str(folder), "--resume"])
     assert r.exit_code == 2
     assert snapshot(folder) == before
+
+
+def test_written_folders_and_files_follow_the_umask(tmp_path):
+    """Temporary names are created owner-only; what lands has the mode mkdir and open
+    would give (a team folder stays readable by the team)."""
+    import os
+    import stat
+
+    from simcore.outputs.folders import atomic_folder, write_atomic
+
+    old = os.umask(0o022)
+    try:
+        with atomic_folder(tmp_path / "out", force=False, command="test") as tmp:
+            write_atomic(tmp / "summary.json", "{}")
+        mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+        assert mode(tmp_path / "out") == 0o755
+        assert mode(tmp_path / "out" / "summary.json") == 0o644
+        assert mode(tmp_path / "out" / "sim-manifest.json") == 0o644
+    finally:
+        os.umask(old)

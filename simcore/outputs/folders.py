@@ -42,6 +42,14 @@ def write_marker(folder: Path, command: str) -> None:
     write_atomic(Path(folder) / MARKER, json.dumps(data, indent=2) + "\n")
 
 
+def as_created(path: Path) -> None:
+    """Give a file or folder made by ``mkstemp``/``mkdtemp`` (owner-only) the mode a plain
+    ``open``/``mkdir`` gives under the user's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, (0o777 if Path(path).is_dir() else 0o666) & ~mask)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file beside it, created exclusively
     (``mkstemp``: O_EXCL, a random name, so a link planted in advance is never followed),
@@ -51,6 +59,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        as_created(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -68,6 +77,7 @@ def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         writer(Path(tmp))
+        as_created(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -140,6 +150,7 @@ def atomic_folder(folder: Path, force: bool, command: str = "sim") -> Iterator[P
     try:
         yield tmp
         write_marker(tmp, command)
+        as_created(tmp)      # mkdtemp makes it private; a plain mkdir would not
         if folder.exists():
             check_target(folder, force)   # again: it may have changed during the run
             old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
