@@ -78,7 +78,10 @@ def _interrupt(signum: int, frame: object) -> None:
 def _report(exc: BaseException, code: int, prefix: str = "error: ") -> None:
     if STATE["debug"]:
         traceback.print_exception(exc, file=sys.stderr)
-    for line in str(exc).splitlines() or [type(exc).__name__]:
+    # one line per problem: a newline inside user text (a key, a path) is escaped by
+    # printable, never allowed to start a line of its own
+    lines = [str(p) for p in exc.problems] if isinstance(exc, InputError) else [str(exc)]
+    for line in [ln for ln in lines if ln] or [type(exc).__name__]:
         err.print(f"{prefix}{printable(line)}", markup=False, highlight=False)
     raise typer.Exit(code)
 

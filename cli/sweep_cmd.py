@@ -93,7 +93,8 @@ def _kept_on_interrupt(out_dir: Path | None) -> Iterator[None]:
 def _interrupted(out_dir: Path | None) -> typer.Exit:
     """Say what an interrupted sweep kept: the points already written, for --resume."""
     points = out_dir / "points" if out_dir is not None else None
-    kept = len(list(points.glob("*.json"))) if points is not None and points.is_dir() else 0
+    kept = (sum(p.is_file() and not p.is_symlink() for p in points.glob("*.json"))
+            if points is not None and points.is_dir() else 0)
     if kept:
         err.print(printable(f"interrupted; {kept} finished points are kept in {points}: run "
                             "again with --resume to go on"), markup=False, highlight=False)

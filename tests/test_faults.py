@@ -72,6 +72,17 @@ CLI_CASES = [
             "operations.recovery_months: the value is -2 months, below the plausible range "
             "[0, 1200] for months (the value comes from the override "
             "operations.recovery_months=-2; the line holds the one it replaced)"),
+    CliCase("sweep_param_empty_path", ("sweep", STANDALONE, "-p", "=1,2", "-n", "50"), 2,
+            "expected a dotted path such as operations.burn.pert.min or correlations[0].rho, "
+            "got '' (an empty part)"),
+    CliCase("run_set_dot_path", ("run", STANDALONE, "-n", "50", "--set", ".=1"), 2,
+            "got '.' (an empty part)"),
+    CliCase("run_set_bad_index", ("run", STANDALONE, "-n", "50", "--set",
+                                  "correlations[x].rho=0.1"), 2,
+            "the index [x] is not a whole number in brackets"),
+    CliCase("run_set_newline_in_path", ("run", STANDALONE, "-n", "50", "--set",
+                                        "operations.bu\nerror: forged\nrn=1"), 2,
+            "no option has 'operations.bu\\nerror: forged\\nrn'"),
     CliCase("compare_floor_negative", ("compare", STANDALONE, HONDA, "-n", "50", "--floor",
                                        "-0.5"), 2, "--floor: expected a finite number, at "
             "least 0"),
@@ -98,6 +109,8 @@ def test_bad_arguments_refused_in_one_line(case: CliCase, tmp_path: Path):
     result = invoke(*(a.replace("{tmp}", str(tmp_path)) for a in case.args))
     assert result.exit_code == case.code, result.output
     assert case.phrase in " ".join(result.stderr.split()), result.stderr
+    if case.code == 2 and "Usage" not in result.stderr:
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr   # one line
     assert not (tmp_path / "a_file" / "out").exists()
 
 
@@ -371,3 +384,31 @@ def test_a_run_that_cannot_fit_is_refused_before_computing(monkeypatch):
     assert "even with the draws on disk" in line
     fits = int(line.split("at most about ")[1].split(" draws")[0].replace(",", ""))
     assert fits == 500_000
+
+
+@pytest.mark.parametrize("plant", ["fifo", "dev_zero"])
+def test_a_planted_lock_is_refused_not_read(tmp_path: Path, plant: str):
+    """A FIFO would block the read of the lock's process id, /dev/zero never end."""
+    lock = tmp_path / ".out.sim-lock"
+    if plant == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to("/dev/zero")
+    result = invoke("run", STANDALONE, "-n", "50", "--no-checks", "--out",
+                    str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert "is not a regular file" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_planted_point_is_recomputed_not_read(tmp_path: Path):
+    out = tmp_path / "sw"
+    args = ("sweep", STANDALONE, "-p", "capex.base=0.5,0.6", "-n", "50", "-q",
+            "--out", str(out))
+    assert invoke(*args).exit_code == 0
+    point = sorted((out / "points").glob("*.json"))[0]
+    point.unlink()
+    os.mkfifo(point)
+    result = invoke(*args, "--resume")
+    assert result.exit_code == 0, result.output
+    assert point.name in result.stderr and point.is_file()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simcore.errors import InputError
 from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments, scenario_digest
 from simcore.outcomes import stats
@@ -27,6 +28,7 @@ from simcore.outputs.folders import write_atomic, write_marker
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, with_overrides
+from simcore.scenario.yamlio import read_text
 
 
 def headline(res: RunResult, thresholds: Thresholds | None = None) -> dict:
@@ -142,11 +144,11 @@ def _saved(folder: Path, points: list[dict], key: dict) -> tuple[dict[int, dict]
         if not f.exists():
             continue
         try:
-            rec = json.loads(f.read_text(encoding="utf-8"))
+            rec = json.loads(read_text(f, "sweep point"))   # regular files only
             same = rec.get("params") == p and all(rec.get(k) == v for k, v in key.items())
             if same:
                 done[i] = {"params": rec["params"], "metrics": dict(rec["metrics"])}
-        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        except (InputError, OSError, ValueError, AttributeError, KeyError, TypeError):
             unreadable.append(f.name)
     return done, unreadable
 

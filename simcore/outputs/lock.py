@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -32,12 +33,17 @@ def acquire(folder: Path) -> None:
     """Take the lock of ``folder``; InputError when another living process holds it."""
     lock = lock_path(folder)
     if not lock.parent.is_dir():
-        return   # nothing there yet to race for; the folder's parents are made later
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY
+        try:    # the folder's parents, made now so that the lock is taken before the run
+            lock.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(Problem(f"cannot create the folder {lock.parent}: "
+                                     f"{exc.strerror}", folder)) from None
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(3):
         try:
             fd = os.open(lock, flags, 0o644)
         except FileExistsError:
+            _check_regular(lock, folder)
             owner = _owner(lock)
             if owner == os.getpid():
                 return
@@ -63,11 +69,31 @@ def release(folder: Path) -> None:
             lock.unlink()
 
 
+def _check_regular(lock: Path, folder: Path) -> None:
+    """A lock sim made is a regular file; anything else at its name (a link, a FIFO, a
+    device) was planted: refused, not read (a FIFO would block, a device never end)."""
+    try:
+        mode = lock.lstat().st_mode
+    except OSError:
+        return      # gone meanwhile: the next attempt creates it
+    if not stat.S_ISREG(mode):
+        raise InputError(Problem(f"the lock {lock} is not a regular file (a link, FIFO or "
+                                 "device sim did not make); remove it and run again", folder))
+
+
 def _owner(lock: Path) -> int | None:
     try:
-        return int(lock.read_text(encoding="utf-8").strip() or "0") or None
+        fd = os.open(lock, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return int(os.read(fd, 64).decode("ascii", "replace").strip() or "0") or None
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(fd)
 
 
 def _young(lock: Path) -> bool:

@@ -78,7 +78,8 @@ def _child(node: Any, part, so_far, path: str) -> Any:
         return node[part]
     if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
         return node[part]
-    keys = ", ".join(map(str, node)) if isinstance(node, dict) else "none"
+    keys = (", ".join(map(str, node)) if isinstance(node, dict) else
+            f"[0] to [{len(node) - 1}]" if isinstance(node, list) and node else "none")
     where = ".".join(map(str, so_far[:-1])) or "the top level"
     raise InputError(Problem(f"no '{part}' under {where} (there: {keys})", path=path))
 

@@ -30,7 +30,7 @@ from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import blamed, parse_values, set_value, shown
 from simcore.scenario.quantity import DIST_KEYS
 from simcore.scenario.validation import validate
-from simcore.scenario.yamlio import Document, PathKey, load_yaml, parse_dotted
+from simcore.scenario.yamlio import Document, PathKey, dotted, load_yaml, parse_dotted
 
 CASE_KEYS = {"name", "title", "description", "set"}
 
@@ -136,7 +136,7 @@ def _put(data: dict, path: PathKey, value: Any) -> dict:
         out = copy.deepcopy(data)
         _at(out, path[:-1])[path[-1]] = copy.deepcopy(value)
         return out
-    return set_value(data, ".".join(str(p) for p in path), value)
+    return set_value(data, dotted(path), value)
 
 
 def apply(loaded: Loaded, *cases: Case) -> tuple[Loaded, list[str]]:

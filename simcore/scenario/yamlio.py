@@ -275,7 +275,17 @@ def parse_dotted(text: str) -> PathKey:
     out: list[str | int] = []
     for part in text.split("."):
         name, *idx = part.split("[")
+        if not name and not (idx and out):
+            raise _not_a_path(text, "an empty part")
         if name:
             out.append(name)
-        out.extend(int(i.rstrip("]")) for i in idx)
+        for i in idx:
+            if not (i.endswith("]") and i[:-1].isdigit()):
+                raise _not_a_path(text, f"the index [{i} is not a whole number in brackets")
+            out.append(int(i[:-1]))
     return tuple(out)
+
+
+def _not_a_path(text: str, why: str) -> InputError:
+    return InputError(Problem(f"expected a dotted path such as operations.burn.pert.min or "
+                              f"correlations[0].rho, got '{text}' ({why})"))
