@@ -48,10 +48,16 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             _report(exc, EXIT_FAILED)
         except OSError as exc:   # a full disk, a folder gone: the run failed, say why
             _report(exc, EXIT_FAILED)
+        except MemoryError:   # a size the estimates let through: say so, not "internal"
+            _report(SimError("not enough memory for this size; use fewer draws or samples"),
+                    EXIT_FAILED)
         except KeyboardInterrupt:
             err.print("interrupted; nothing was written")
             raise typer.Exit(130) from None
         except Exception as exc:  # a bug: say so in one line, traceback with --debug
+            if type(exc).__name__ == "ValidationError" and \
+                    type(exc).__module__.startswith("pydantic"):   # settings out of range
+                _report(_settings_problem(exc), EXIT_BAD_INPUT)
             _report(exc, EXIT_FAILED, prefix="internal error: ")
 
     return wrapper
@@ -84,6 +90,15 @@ def _report(exc: BaseException, code: int, prefix: str = "error: ") -> None:
     for line in [ln for ln in lines if ln] or [type(exc).__name__]:
         err.print(f"{prefix}{printable(line)}", markup=False, highlight=False)
     raise typer.Exit(code)
+
+
+def _settings_problem(exc: Exception) -> InputError:
+    """A pydantic error on run settings as one line per field."""
+    from simcore.errors import Problem
+
+    errors = exc.errors()   # type: ignore[attr-defined]
+    return InputError([Problem(e["msg"], path="--" + ".".join(map(str, e["loc"])))
+                       for e in errors])
 
 
 def print_json(data: object) -> None:

@@ -32,12 +32,14 @@ def sweep(
                                        "--breakeven and --tornado of the edge over it"),
     value_range: str | None = typer.Option(None, "--range", help="LO:HI for --breakeven "
                                            "(default: the input's P1 to P99)"),
-    sobol_n: int | None = typer.Option(None, "--sobol", min=2, help="Sobol indices with N "
-                                       "base samples (a power of 2)"),
+    sobol_n: int | None = typer.Option(None, "--sobol", min=2, max=2**20,
+                                       help="Sobol indices with N base samples (a power of "
+                                       "2)"),
     by: str | None = typer.Option(None, "--by", help="with --sobol: group the inputs; "
                                   "'basis' gives the share of each headline outcome's "
                                   "variance from fact, derived and judgement inputs"),
-    draws: int = typer.Option(2000, "--draws", "-n", min=1, help="draws per point"),
+    draws: int = typer.Option(2000, "--draws", "-n", min=1, max=50_000_000,
+                              help="draws per point"),
     seed: Seed = 20250401,
     workers: Workers = 0,
     scheduler: Scheduler = None,

@@ -169,6 +169,15 @@ CASES = [
     Case("negative_floor", broken(sub("  fixed: 5.0\n", "  fixed: -5.0\n")),
          "the liquidity floor (the cash to keep; 0: cash runs out) must be at least 0 USD "
          "bn; got -5", path="floor", line=13),
+    Case("integer_of_5000_digits", broken(sub("  fixed: 5.0\n", "  fixed: " + "9" * 5000
+                                              + "\n")),
+         "bad value: Exceeds the limit (4300 digits)", path="floor.fixed", line=14),
+    Case("lone_surrogate", broken(sub("title: Standalone restructuring (no partner)",
+                                      'title: "\\ud800"')),
+         "not valid Unicode text (a lone surrogate", path="title", line=5),
+    Case("unknown_tag_one_line", broken(sub("  fixed: 5.0\n", "  fixed: !weird 5.0\n")),
+         "bad value: could not determine a constructor for the tag '!weird'",
+         path="floor.fixed", line=14),
     Case("infinity", broken(sub(BURN, BURN.replace("min: -3.5", "min: -.inf"))),
          "finite number", path="operations.burn.pert.min", line=37),
     Case("nan_in_float_field", broken(sub(BURN, "    normal: {mean: -2.6, sd: .nan}\n")),

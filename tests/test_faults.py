@@ -83,6 +83,12 @@ CLI_CASES = [
     CliCase("run_set_newline_in_path", ("run", STANDALONE, "-n", "50", "--set",
                                         "operations.bu\nerror: forged\nrn=1"), 2,
             "no option has 'operations.bu\\nerror: forged\\nrn'"),
+    CliCase("run_floor_beyond_plausible", ("run", STANDALONE, "-n", "50", "--floor",
+                                           "1e308"), 2,
+            "--floor: expected at most 1e+08 JPY bn (the plausible range of JPY bn)"),
+    CliCase("compare_floor_beyond_plausible", ("compare", STANDALONE, HONDA, "-n", "50",
+                                               "--floor", "1e308"), 2,
+            "--floor: expected at most 1e+08 JPY bn"),
     CliCase("compare_floor_negative", ("compare", STANDALONE, HONDA, "-n", "50", "--floor",
                                        "-0.5"), 2, "--floor: expected a finite number, at "
             "least 0"),

@@ -19,7 +19,7 @@ from simcore.analysis import decision
 from simcore.analysis.summary import outcome_values, summarise
 from simcore.errors import InputError, Problem
 from simcore.experiments.memory import check_fits
-from simcore.experiments.runner import RunResult, RunSettings
+from simcore.experiments.runner import RunResult, RunSettings, check_floor
 from simcore.experiments.tasks import Experiment, map_experiments, run_experiment
 from simcore.outcomes.registry import Outcome, Thresholds
 from simcore.outcomes.stats import describe
@@ -71,6 +71,8 @@ def compare(items: list[Option], settings: RunSettings, baseline: str | None = N
     base = _check_names(names, baseline)
     check_fits(max(scenarios, key=lambda sc: sc.timeline.months), settings.draws,
                settings.chunk, together=len(scenarios))        # all kept at once
+    for sc in scenarios:
+        check_floor(sc, settings.floor)
     tasks = [Experiment(sc, settings if crn else settings.model_copy(
         update={"seed": settings.seed ^ name_key(sc.name)[0]})) for sc in scenarios]
     results: dict[str, RunResult] = {}

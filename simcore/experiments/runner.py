@@ -84,6 +84,7 @@ class Plan:
             raise InputError(Problem(
                 f"cannot report in {s.currency}: {scenario.name} gives no rate (add "
                 f"fx.{s.currency}.spot, '{s.currency} per USD')", path="--currency"))
+        check_floor(scenario, s.floor)
         rho = inputs_mod.correlation_matrix(scenario, names)
         source = UniformSource(s.seed, s.draws, s.sampler)
         if s.pinned or uniforms:
@@ -105,6 +106,17 @@ class Plan:
 
     def achieved(self) -> list[dict]:
         return _achieved(self.scenario, self.source, self.found, self.rho, self.settings)
+
+
+def check_floor(scenario: Scenario, floor: float | None) -> None:
+    """A ``--floor`` within the plausible range of the scenario's floor unit."""
+    from simcore.scenario.plausible import RANGES
+
+    unit = scenario.floor.unit
+    r = RANGES.get(unit)
+    if floor is not None and r is not None and floor > r.high:
+        raise InputError(Problem(f"expected at most {r.high:g} {unit} (the plausible range "
+                                 f"of {unit}), got {floor:g}", path="--floor"))
 
 
 def _chunks(draws: int, chunk: int):

@@ -194,8 +194,14 @@ class _Builder:
             return self._collection(node, path, depth)
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise InputError(Problem(f"bad value: {exc}", self.file, line, dotted(path))) from None
+        except (yaml.YAMLError, ValueError) as exc:   # ValueError: an int of 5,000 digits
+            why = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+            raise InputError(Problem(f"bad value: {why}", self.file, line,
+                                     dotted(path))) from None
+        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise InputError(Problem("not valid Unicode text (a lone surrogate such as "
+                                     "\\ud800); write the character itself", self.file, line,
+                                     dotted(path)))
         odd = yaml11_oddity(node, value)
         if odd:
             raise InputError(Problem(odd, self.file, line, dotted(path)))
