@@ -418,3 +418,28 @@ def test_a_planted_point_is_recomputed_not_read(tmp_path: Path):
     result = invoke(*args, "--resume")
     assert result.exit_code == 0, result.output
     assert point.name in result.stderr and point.is_file()
+
+
+@pytest.mark.parametrize("how", ["file", "folder"])
+def test_a_seed_linking_out_of_the_project_is_refused_unread(tmp_path: Path, how: str):
+    """The fact registry reads only files inside the scenario's project: a seed file, or
+    the seeds folder, that links outside is refused without its content shown."""
+    import shutil
+
+    project = tmp_path / "p"
+    (project / "scenarios").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    shutil.copy(ROOT / "scenarios" / "standalone.yaml", project / "scenarios")
+    outside = tmp_path / "outside"
+    shutil.copytree(ROOT / "seeds", outside)
+    secret = outside / "zzz.yaml"
+    secret.write_text("source: TOPSECRET\n")
+    if how == "file":
+        shutil.copytree(ROOT / "seeds", project / "seeds")
+        (project / "seeds" / "zzz.yaml").symlink_to(secret)
+    else:
+        (project / "seeds").symlink_to(outside)
+    result = invoke("validate", str(project / "scenarios" / "standalone.yaml"))
+    assert result.exit_code == 2, result.output
+    assert "links outside the project" in result.stderr
+    assert "TOPSECRET" not in result.output

@@ -111,6 +111,7 @@ def load_facts(seeds_dir: Path | None = None) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     where: dict[str, Path] = {}
     for file in sorted(folder.glob("*.yaml")):
+        _inside(folder, file)
         doc = load_yaml(file, what="seed file")
         src = validate(doc, SourceFile)
         for i, fact in enumerate(src.facts):
@@ -127,6 +128,16 @@ def load_facts(seeds_dir: Path | None = None) -> dict[str, Fact]:
                 "published": fact.published if own_date else src.published})
             where[fact.id] = file
     return facts
+
+
+def _inside(folder: Path, file: Path) -> None:
+    """A seed file (or the seeds folder) that links out of the folder's project is refused
+    without being read: facts come only from inside the project."""
+    root = folder.absolute().parent.resolve()
+    target = file.resolve()
+    if not target.is_relative_to(root):
+        raise InputError(Problem(f"links outside the project ({root}); sim reads facts only "
+                                 "from files inside it", file))
 
 
 def _check_locator(locator: str, style: LocatorStyle, file: Path, line: int | None,
