@@ -22,3 +22,5 @@ Materiality = Annotated[list[str], typer.Option(
     "probability): a difference no larger is not a win; repeatable")]
 Floor = Annotated[float | None, typer.Option(
     "--floor", help="liquidity floor in the unit of the scenario's floor (default: its own)")]
+PointDraws = Annotated[int, typer.Option(
+    "--draws", "-n", min=1, max=50_000_000, help="draws per point")]

@@ -63,9 +63,8 @@ def run(
     engine: EngineChoice = typer.Option(EngineChoice.fast, "--engine", help="schedule engine: "
                                         "vectorised, or SimPy (the reference; slower)"),
     store: StoreChoice = typer.Option(StoreChoice.auto, "--store", help="where per-draw "
-                                      "results are kept: memory, disk (a temporary file "
-                                      "in TMPDIR, for runs larger than memory) or auto "
-                                      "(disk above 1 GB); results are the same"),
+                                      "results are kept: memory, disk (a temporary file in "
+                                      "TMPDIR) or auto (disk above 1 GB); same results"),
     no_checks: bool = typer.Option(False, "--no-checks", help="run even if the scenario's "
                                    "checks fail (they run on a pilot before the run)"),
     set_: Sets = [],  # noqa: B006 (typer reads the default, never mutates it)
@@ -80,17 +79,14 @@ def run(
     if out_dir is not None:
         check_target(out_dir, force)
     settings = RunSettings(draws=draws, seed=seed, sampler=sampler.value, floor=floor,
-                           chunk=chunk, keep_inputs=out_dir is not None,
-                           engine=engine.value, currency=currency.value,
-                           store=store.value)
+                           chunk=chunk, keep_inputs=out_dir is not None, engine=engine.value,
+                           currency=currency.value, store=store.value)
     checks = pre_run_checks(loaded, no_checks, not (quiet or json_out))
     with LazyProgress(draws, f"{loaded.scenario.name}", quiet or json_out) as progress:
         sim = simulate(loaded, settings, progress=progress)
     try:
-        if checks is not None:
-            sim.summary["checks"] = checks
-        if what_if:
-            sim.summary["what_if"] = what_if
+        sim.summary.update({"checks": checks} if checks is not None else {},
+                           **({"what_if": what_if} if what_if else {}))
         _shown(sim, out_dir, force, json_out, quiet)
     finally:
         sim.close()

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from cli.common import err, guarded, out, print_json
-from cli.options import Case, Force, JsonOut, Quiet, Scheduler, Seed, Sets, Workers
+from cli.options import Case, Force, JsonOut, PointDraws, Quiet, Scheduler, Seed, Sets, Workers
 from cli.progress import LazyProgress
 from cli.text import chart_safe, literal, printable
 from cli.what_ifs import load_options
@@ -38,8 +38,7 @@ def sweep(
     by: str | None = typer.Option(None, "--by", help="with --sobol: group the inputs; "
                                   "'basis' gives the share of each headline outcome's "
                                   "variance from fact, derived and judgement inputs"),
-    draws: int = typer.Option(2000, "--draws", "-n", min=1, max=50_000_000,
-                              help="draws per point"),
+    draws: PointDraws = 2000,
     seed: Seed = 20250401,
     workers: Workers = 0,
     scheduler: Scheduler = None,

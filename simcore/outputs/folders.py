@@ -55,16 +55,9 @@ def write_atomic(path: Path, text: str) -> None:
     (``mkstemp``: O_EXCL, a random name, so a link planted in advance is never followed),
     then renamed over ``path`` (the rename replaces a link at ``path``, never its target)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+    with _replacing(path, f".{path.name}.", ".tmp") as (fd, _):
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        as_created(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
@@ -72,11 +65,18 @@ def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
     given (a chart's ``savefig``): it writes the exclusive temporary file, which is then
     renamed over ``path``."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.tmp-", suffix=path.suffix,
-                               dir=path.parent)
-    os.close(fd)
+    with _replacing(path, f".{path.stem}.tmp-", path.suffix) as (fd, tmp):
+        os.close(fd)
+        writer(tmp)
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, prefix: str, suffix: str) -> Iterator[tuple[int, Path]]:
+    """An exclusive temporary file beside ``path`` (its descriptor and name), renamed over
+    ``path`` with the umask's mode when the block ends, removed if it fails."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
-        writer(Path(tmp))
+        yield fd, Path(tmp)
         as_created(tmp)
         os.replace(tmp, path)
     except BaseException:
