@@ -443,3 +443,38 @@ def test_a_seed_linking_out_of_the_project_is_refused_unread(tmp_path: Path, how
     assert result.exit_code == 2, result.output
     assert "links outside the project" in result.stderr
     assert "TOPSECRET" not in result.output
+
+
+def test_out_that_is_the_current_folder_or_a_link_is_refused_before_the_run(
+        tmp_path: Path, monkeypatch):
+    """sim replaces --out whole: the current folder (or one holding it) and a symbolic
+    link are refused up front, and left as they were."""
+    from simcore.outputs.folders import write_marker
+
+    here = tmp_path / "proj" / "run1"
+    here.mkdir(parents=True)
+    write_marker(here, "sim run")          # even a folder sim wrote
+    monkeypatch.chdir(here)
+    for out in (".", ".."):
+        result = invoke("run", STANDALONE, "-n", "50", "--no-checks", "--out", out, "--force")
+        assert result.exit_code == 2, result.output
+        assert "is the current folder or holds it" in result.stderr
+    link = tmp_path / "link"
+    link.symlink_to(here)
+    result = invoke("run", STANDALONE, "-n", "50", "--no-checks", "--out", str(link),
+                    "--force")
+    assert result.exit_code == 2 and "is a symbolic link" in result.stderr
+    assert link.is_symlink() and sorted(p.name for p in here.iterdir()) == ["sim-manifest.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "proj"]
+
+
+def test_disk_sizes_below_a_gigabyte_are_shown_in_megabytes(monkeypatch):
+    from simcore.errors import InputError
+    from simcore.experiments import store
+
+    class Usage:
+        free = 2 * 2**20
+
+    monkeypatch.setattr(store.shutil, "disk_usage", lambda p: Usage)
+    with pytest.raises(InputError, match=r"about 3.0 MB on disk .* has 2.0 MB free"):
+        store.check_space(3 * 2**20)

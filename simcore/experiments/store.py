@@ -42,9 +42,12 @@ def check_space(need: int, where: Path | None = None) -> None:
                                  f"draws: {exc.strerror}", path="TMPDIR")) from None
     if need > free:
         raise InputError(Problem(
-            f"the draws need about {need / 2**30:.1f} GB on disk and {where} has "
-            f"{free / 2**30:.1f} GB free; use fewer draws or set TMPDIR to a larger disk",
-            path="--draws"))
+            f"the draws need about {_size(need)} on disk and {where} has {_size(free)} "
+            "free; use fewer draws or set TMPDIR to a larger disk", path="--draws"))
+
+
+def _size(n: float) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.1f} MB"
 
 
 class DrawFile:

@@ -85,12 +85,26 @@ def _replacing(path: Path, prefix: str, suffix: str) -> Iterator[tuple[int, Path
         raise
 
 
+def _replaceable(folder: Path) -> None:
+    """sim replaces an output folder whole (a rename): not the current folder or one
+    holding it, and not a symbolic link (the link itself would be replaced)."""
+    if folder.is_symlink():
+        raise InputError(Problem("--out is a symbolic link; give the folder it points to "
+                                 "(sim replaces --out whole, the link with it)", folder))
+    if folder.exists():
+        here, target = Path.cwd().resolve(), folder.resolve()
+        if target == here or target in here.parents:
+            raise InputError(Problem("--out is the current folder or holds it; sim replaces "
+                                     "--out whole, so give another folder", folder))
+
+
 def check_target(folder: Path, force: bool) -> None:
     """Refuse, before any computing, an output folder that cannot or must not be written:
     a file in its place or on its path, or an existing non-empty folder, unless ``force``
     and sim wrote it."""
     folder = Path(folder)
     check_path(folder)
+    _replaceable(folder)
     acquire(folder)   # one writer per folder, from now until it is written
     if not folder.exists() or not any(folder.iterdir()):
         return
