@@ -112,7 +112,8 @@ def simulate(scenario: Source, settings: RunSettings | None = None, *,
     loaded = load(scenario)
     sc = with_overrides(loaded, overrides or {})
     s = _settings(settings, options)
-    if on_disk(sc, s.draws, s.chunk, s.store, s.keep_inputs, len(inputs_mod.collect(sc))):
+    kept = len(inputs_mod.collect(sc)) if s.keep_inputs else 0    # inputs kept per draw
+    if on_disk(sc, s.draws, s.chunk, s.store, s.keep_inputs, kept):
         result = run_to_disk(sc, s, progress=progress)
     else:
         result = run(sc, s, progress=progress)

@@ -86,13 +86,13 @@ def draws_members(res: RunResult, thresholds: Thresholds | None = None) -> list[
     values = res.outcome_values(t)     # in memory: evaluated at once; on disk: lazily
     out: list[Member] = [(f"input:{k}", lambda k=k: res.values[k]) for k in res.values]
     out += [(k, lambda k=k: values[k][1]) for k in values]
-    out.append(("fcf_by_fy", lambda: Columns(res.fcf_at, len(res.fy), res.draws)))
+    out.append(("fcf_by_fy", lambda: FortranColumns(res.fcf_at, len(res.fy), res.draws)))
     out.append(("fiscal_years", lambda: np.asarray(res.fy)))
     return out
 
 
 @dataclass
-class Columns:
+class FortranColumns:
     """A (rows, k) float array given a column at a time (``column(j)``), written to a
     ``.npy`` in Fortran order without ever being whole in memory."""
 
@@ -121,7 +121,7 @@ def save_npz(path: Path, members: list[Member]) -> None:
         for name, get in members:
             arr = get()
             with z.open(f"{name}.npy", "w", force_zip64=True) as f:
-                if isinstance(arr, Columns):
+                if isinstance(arr, FortranColumns):
                     arr.write(f)
                 else:
                     np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
