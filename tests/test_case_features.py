@@ -20,6 +20,7 @@ from simcore.errors import InputError
 from simcore.experiments.runner import RunSettings, run
 from simcore.outcomes.registry import catalogue, kind_of
 from simcore.scenario.loader import load_scenario
+from simcore.uncertainties.draws import Draws
 from simcore.uncertainties.inputs import collect
 
 runner = CliRunner()
@@ -171,7 +172,7 @@ def test_erosion_follows_the_recovery_ramp_and_counts_a_cancellation_as_the_cap(
     core = (-1.2 + (1.2 - 0.36 + 1.2) * r) / 12              # recovers to 1.2 - 0.36
     np.testing.assert_allclose(np.diff(res.cash[0], prepend=10.0), core, atol=1e-12)
     loaded = load_scenario(write_yaml(eroded()))
-    v = {"operations.erosion.cap_months": np.array([6.0, 6.0])}
+    v = Draws.over(loaded.scenario, {"operations.erosion.cap_months": np.array([6.0, 6.0])})
     got = mean_months_late(loaded.scenario, v, 2, {"a": np.array([np.inf, 9.0]),
                                                    "b": np.array([7.0, 10.5])})
     np.testing.assert_allclose(got, [(6.0 + 0.0) / 2, (3.0 + 2.5) / 2])

@@ -21,6 +21,7 @@ from simcore.schedule.fast import run_fast
 from simcore.schedule.plan import build_plan
 from simcore.schedule.simpy_model import run_simpy, simulate_draw
 from simcore.schedule.targets import spend_plan, target_sop
+from simcore.uncertainties.draws import Draws
 from simcore.uncertainties.inputs import collect
 from simcore.uncertainties.sampling import UniformSource, sample
 
@@ -136,7 +137,7 @@ def test_spend_rate_of_a_programme_under_way_and_of_a_window_target(write_yaml):
                      "c": {**starting("2025-04", cycle=q(10, "months")), "target": None,
                            "dev_cost": q(0.5, "USD bn")}})
     sc = load_scenario(write_yaml(data)).scenario
-    v = sample(collect(sc), UniformSource(1, 1), 0, 1)
+    v = Draws.over(sc, sample(collect(sc), UniformSource(1, 1), 0, 1))
     assert [tuple(float(x[0]) for x in spend_plan(sc, k, v)) for k in "abc"] == [
         (0.0, 6.0), (0.0, 9.0), (0.0, 10.0)]
     res = run(sc, RunSettings(draws=2, seed=1))
@@ -160,7 +161,7 @@ def test_target_window_and_to_market_decide_on_time(write_yaml):
                                                      "months")}},
                      "none": {**standing("industrialisation", 7), "target": None}})
     sc = load_scenario(write_yaml(data)).scenario
-    v = sample(collect(sc), UniformSource(3, 4), 0, 4)
+    v = Draws.over(sc, sample(collect(sc), UniformSource(3, 4), 0, 4))
     np.testing.assert_array_equal(target_sop(sc, "early", v), 6.0)
     assert target_sop(sc, "none", v) is None
     res = run(sc, RunSettings(draws=400, seed=3, keep_inputs=True))

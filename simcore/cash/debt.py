@@ -26,16 +26,16 @@ currency, converted to USD at each month's rate):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from simcore.cash.fx import Money
 from simcore.cash.profiles import at_month
-from simcore.scenario.model import Scenario
-
-Values = Mapping[str, np.ndarray]
+from simcore.scenario.finance_spec import Instrument
+from simcore.scenario.model import Financing, Scenario
+from simcore.scenario.quantity import Quantity
+from simcore.uncertainties.draws import Draws
 
 
 @dataclass
@@ -71,74 +71,73 @@ class _Tranche:
     maturity: np.ndarray        # (draws,) month index
 
 
-def simulate_debt(sc: Scenario, v: Values, money: Money, n: int,
+def simulate_debt(sc: Scenario, v: Draws, money: Money, n: int,
                   closed: np.ndarray | None, close: np.ndarray | None) -> Flows:
     months = sc.timeline.months
     out = Flows(*(np.zeros((n, months)) for _ in range(5)))
-    for k, f in sc.financing.items():
+    for f in sc.financing.values():
         if f.kind == "debt":
-            tr = _financing_tranche(f"financing.{k}.", f.on_deal, v, n, closed, close)
-            _add(out, tr, f"financing.{k}.amount", money, months, "debt", "bullet", False)
-    for k, ins in sc.debt.items():
-        p = f"debt.{k}."
-        tr = _instrument_tranche(p, ins, v, n, closed, close)
+            tr = _financing_tranche(f, v, n, closed, close)
+            _add(out, tr, f.amount, money, months, "debt", "bullet", False)
+    for ins in sc.debt.values():
+        tr = _instrument_tranche(ins, v, n, closed, close)
         before = out.preferred[:, -1].copy()
-        _add(out, tr, p + "principal", money, months, ins.kind, ins.repayment, ins.pik)
+        _add(out, tr, ins.principal, money, months, ins.kind, ins.repayment, ins.pik)
         if ins.refinance is not None:
-            _refinance(out, p, ins, tr, v, money, months)
+            _refinance(out, ins, tr, v, money, months)
         if ins.conversion is not None:
-            price = p + "conversion.price"
+            price = ins.conversion.price
             claim = out.preferred[:, -1] - before
             out.conversions.append((claim, money.native(price, v[price][:, None])[:, -1]))
     return out
 
 
-def _financing_tranche(p: str, on_deal: bool, v: Values, n: int, closed, close) -> _Tranche:
-    placed = v[p + "occurs"] < v[p + "probability"]
-    at = v[p + "at"]
-    if on_deal:
+def _financing_tranche(f: Financing, v: Draws, n: int, closed, close) -> _Tranche:
+    placed = v.happens(f)
+    at = v[f.at]
+    if f.on_deal:
         placed = placed & closed if closed is not None else np.zeros(n, bool)
         at = at + (close if close is not None else 0.0)
     issue = np.floor(at)
-    mat = issue + np.maximum(np.round(v[p + "maturity"]), 1)
-    return _Tranche(np.where(placed, v[p + "amount"], 0.0), v[p + "coupon"], issue, mat)
+    mat = issue + np.maximum(np.round(v[f.maturity]), 1)
+    return _Tranche(np.where(placed, v[f.amount], 0.0), v[f.coupon], issue, mat)
 
 
-def _instrument_tranche(p: str, ins, v: Values, n: int, closed, close) -> _Tranche:
-    coupon = v[p + "coupon"].copy()
+def _instrument_tranche(ins: Instrument, v: Draws, n: int, closed, close) -> _Tranche:
+    coupon = v[ins.coupon].copy()
     if ins.issue is None:
         issue = np.full(n, -1.0)
         placed = np.ones(n, bool)
     else:
-        at = v[p + "issue"] + (close if ins.on_deal and close is not None else 0.0)
-        placed = v[p + "occurs"] < v[p + "probability"] if ins.probability is not None \
-            else np.ones(n, bool)
+        at = v[ins.issue] + (close if ins.on_deal and close is not None else 0.0)
+        placed = v.happens(ins) if ins.probability is not None else np.ones(n, bool)
         if ins.on_deal:
             placed &= closed if closed is not None else np.zeros(n, bool)
-        if ins.retry is not None:
-            for j in range(1, ins.retry.attempts + 1):
-                now = ~placed & (v[p + f"retry.occurs_{j}"] < v[p + "retry.probability"])
+        retry = ins.retry
+        if retry is not None:
+            for j in range(1, retry.attempts + 1):
+                now = ~placed & (v.occurs(retry, j) < v[retry.probability])
                 if ins.on_deal and closed is not None:
                     now &= closed
-                at = np.where(now, at + j * v[p + "retry.after"], at)
-                coupon = np.where(now, coupon + j * v[p + "retry.spread"], coupon)
+                at = np.where(now, at + j * v[retry.after], at)
+                coupon = np.where(now, coupon + j * v[retry.spread], coupon)
                 placed |= now
         issue = np.floor(at)
     if ins.maturity.unit == "date":
-        mat = np.maximum(np.floor(v[p + "maturity"]), issue + 1)
+        mat = np.maximum(np.floor(v[ins.maturity]), issue + 1)
     else:
-        mat = issue + np.maximum(np.round(v[p + "maturity"]), 1)
-    return _Tranche(np.where(placed, v[p + "principal"], 0.0), coupon, issue, mat)
+        mat = issue + np.maximum(np.round(v[ins.maturity]), 1)
+    return _Tranche(np.where(placed, v[ins.principal], 0.0), coupon, issue, mat)
 
 
-def _add(out: Flows, tr: _Tranche, path: str, money: Money, months: int, kind: str,
+def _add(out: Flows, tr: _Tranche, amount: Quantity, money: Money, months: int, kind: str,
          repayment: str, pik: bool) -> None:
-    """Add one tranche's flows, converted to USD."""
+    """Add one tranche's flows, converted to USD from the currency of its ``amount``."""
     raised, repaid, coupons, outstanding = tranche_flows(tr, months, repayment, pik)
-    out.raised += money.native(path, raised)
-    out.repaid += money.native(path, repaid)
-    out.coupons += money.native(path, coupons)
-    usd = money.native(path, outstanding)
+    out.raised += money.native(amount, raised)
+    out.repaid += money.native(amount, repaid)
+    out.coupons += money.native(amount, coupons)
+    usd = money.native(amount, outstanding)
     if kind == "preferred":
         out.preferred += usd
     else:
@@ -168,23 +167,23 @@ def tranche_flows(tr: _Tranche, months: int, repayment: str = "bullet", pik: boo
     return raised, repaid, coupons, outstanding
 
 
-def _refinance(out: Flows, p: str, ins, tr: _Tranche, v: Values, money: Money,
+def _refinance(out: Flows, ins: Instrument, tr: _Tranche, v: Draws, money: Money,
                months: int) -> None:
     """Roll the tranche at maturity (with probability), or leave it repaid from cash."""
-    r = p + "refinance."
+    r = ins.refinance
     M = tr.maturity
     inside = (tr.principal > 0) & (M >= 0) & (M < months)
-    rolled = inside & (v[r + "occurs"] < v[r + "probability"])
+    rolled = inside & v.happens(r)
     g = 1 + tr.coupon / 12
     amount = tr.principal * (g ** (M - tr.issue) if ins.pik else 1.0)
-    new = _Tranche(np.where(rolled, amount, 0.0), v[r + "coupon"], M,
-                   M + np.maximum(np.round(v[r + "tenor"]), 1))
-    _add(out, new, p + "principal", money, months, ins.kind, "bullet", ins.pik)
-    if ins.refinance.stress_below is None:
+    new = _Tranche(np.where(rolled, amount, 0.0), v[r.coupon], M,
+                   M + np.maximum(np.round(v[r.tenor]), 1))
+    _add(out, new, ins.principal, money, months, ins.kind, "bullet", ins.pik)
+    if r.stress_below is None:
         return
-    step = _Tranche(new.principal, v[r + "stress_spread"], new.issue, new.maturity)
-    extra = money.native(p + "principal", tranche_flows(step, months)[2])
-    out.rolls.append(Roll(M, rolled, money.stock(r + "stress_below"), extra))
+    step = _Tranche(new.principal, v[r.stress_spread], new.issue, new.maturity)
+    extra = money.native(ins.principal, tranche_flows(step, months)[2])
+    out.rolls.append(Roll(M, rolled, money.stock(r.stress_below), extra))
 
 
 def stress(rolls: list[Roll], liquidity: np.ndarray, opening: np.ndarray) -> np.ndarray:

@@ -23,14 +23,13 @@ from collections.abc import Mapping
 import numpy as np
 
 from simcore.cash.fx import Money
-from simcore.cash.profiles import ramp
+from simcore.cash.operating import recovery
 from simcore.scenario.model import Scenario
 from simcore.schedule.targets import target_sop
+from simcore.uncertainties.draws import Draws
 
-Values = Mapping[str, np.ndarray]
 
-
-def latest_on_time_sop(sc: Scenario, name: str, v: Values) -> np.ndarray | None:
+def latest_on_time_sop(sc: Scenario, name: str, v: Draws) -> np.ndarray | None:
     """The latest start of production (month index, per draw) that meets programme
     ``name``'s target, or None for a programme without a target (it is skipped).
 
@@ -41,26 +40,26 @@ def latest_on_time_sop(sc: Scenario, name: str, v: Values) -> np.ndarray | None:
     return target_sop(sc, name, v)
 
 
-def mean_months_late(sc: Scenario, v: Values, n: int, launches: Mapping[str, np.ndarray]
+def mean_months_late(sc: Scenario, v: Draws, n: int, launches: Mapping[str, np.ndarray]
                      ) -> np.ndarray | None:
     """Average months late over the erosion's programmes, capped, per draw (None: no
     programme with a target)."""
     ero = sc.operations.erosion
-    cap = v["operations.erosion.cap_months"]
+    cap = v[ero.cap_months]
     names = ero.programmes if ero.programmes is not None else list(sc.programmes)
     late = []
     for k in names:
         target = latest_on_time_sop(sc, k, v)
         if target is None:
             continue
-        sop = launches[k] if k in launches else v[f"programmes.{k}.launch"]
+        sop = launches[k] if k in launches else v[sc.programmes[k].launch]
         late.append(np.where(np.isfinite(sop), np.maximum(sop - target, 0.0), cap))
     if not late:
         return None
     return np.minimum(np.mean(late, axis=0), cap)
 
 
-def erosion(sc: Scenario, months: int, v: Values, n: int, m: Money,
+def erosion(sc: Scenario, months: int, v: Draws, n: int, m: Money,
             launches: Mapping[str, np.ndarray]) -> np.ndarray:
     """The erosion component, USD bn per month, (draws, months); zeros without erosion."""
     if sc.operations.erosion is None:
@@ -68,5 +67,5 @@ def erosion(sc: Scenario, months: int, v: Values, n: int, m: Money,
     late = mean_months_late(sc, v, n, launches)
     if late is None:
         return np.zeros((n, months))
-    r = ramp(months, v["operations.recovery_start"], v["operations.recovery_months"])
-    return -m.flow("operations.erosion.per_month_late") * late[:, None] * r / 12
+    r = recovery(sc, months, v)
+    return -m.flow(sc.operations.erosion.per_month_late) * late[:, None] * r / 12

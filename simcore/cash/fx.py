@@ -11,44 +11,38 @@ Money flows are converted at the rate of the month they happen in; stocks
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
-from simcore.scenario.finance_refs import money_quantities
 from simcore.scenario.model import Scenario
-from simcore.uncertainties.inputs import shock_names
+from simcore.scenario.quantity import Quantity
+from simcore.uncertainties.draws import Draws
 
-Values = Mapping[str, np.ndarray]
 
-
-def rate_path(sc: Scenario, cur: str, v: Values, n: int) -> np.ndarray:
+def rate_path(sc: Scenario, cur: str, v: Draws, n: int) -> np.ndarray:
     """Units of ``cur`` per USD in each month, (draws, months); ones for USD."""
     months = sc.timeline.months
     if cur == "USD":
         return np.ones((n, months))
     fx = sc.fx[cur]
-    p = f"fx.{cur}."
     t = np.arange(months, dtype=float)[None, :] / 12
     log = np.zeros((n, months))
     if fx.drift is not None:
-        log += v[p + "drift"][:, None] * t
+        log += v[fx.drift][:, None] * t
     if fx.volatility is not None:
-        steps = [v[name] for name in shock_names(sc) if name.startswith(p)]
+        steps = v.shocks(cur)
         knots = np.concatenate([np.zeros((n, 1)), np.cumsum(np.stack(steps, 1), axis=1)], 1)
         k = np.minimum(np.floor(t[0]).astype(int), knots.shape[1] - 2)
         frac = t[0] - k
         walk = knots[:, k] + frac[None, :] * (knots[:, k + 1] - knots[:, k])
-        log += v[p + "volatility"][:, None] * walk
-    return v[p + "spot"][:, None] * np.exp(log)
+        log += v[fx.volatility][:, None] * walk
+    return v[fx.spot][:, None] * np.exp(log)
 
 
 class Money:
     """Each money input in USD, for one batch of draws."""
 
-    def __init__(self, sc: Scenario, v: Values, n: int):
+    def __init__(self, sc: Scenario, v: Draws, n: int):
         self.sc, self.v, self.n = sc, v, n
-        self.currency = {path: q.currency for path, q in money_quantities(sc)}
         self._rates: dict[str, np.ndarray] = {}
 
     def rate(self, cur: str) -> np.ndarray:
@@ -56,28 +50,28 @@ class Money:
             self._rates[cur] = rate_path(self.sc, cur, self.v, self.n)
         return self._rates[cur]
 
-    def per_usd(self, path: str) -> np.ndarray | None:
+    def per_usd(self, q: Quantity) -> np.ndarray | None:
         """The rate an input's money is divided by in each month (None: it is USD)."""
-        cur = self.currency.get(path, "USD")
+        cur = q.currency or "USD"
         return None if cur == "USD" else self.rate(cur)
 
-    def flow(self, path: str, scale: float = 1.0) -> np.ndarray:
-        """``v[path] * scale`` in USD per month: (draws, 1) for USD, else (draws, months)."""
-        x = self.v[path][:, None] * scale
-        r = self.per_usd(path)
+    def flow(self, q: Quantity, scale: float = 1.0) -> np.ndarray:
+        """``v[q] * scale`` in USD per month: (draws, 1) for USD, else (draws, months)."""
+        x = self.v[q][:, None] * scale
+        r = self.per_usd(q)
         return x if r is None else x / r
 
-    def stock(self, path: str) -> np.ndarray:
+    def stock(self, q: Quantity) -> np.ndarray:
         """A level (a threshold, a size) in USD at each month's rate: (draws, 1) for USD,
         else (draws, months), so a yen threshold stays the same in yen."""
-        return self.flow(path)
+        return self.flow(q)
 
-    def spot(self, path: str) -> np.ndarray:
+    def spot(self, q: Quantity) -> np.ndarray:
         """A stock in USD at the spot rate, (draws,)."""
-        r = self.per_usd(path)
-        return self.v[path] if r is None else self.v[path] / r[:, 0]
+        r = self.per_usd(q)
+        return self.v[q] if r is None else self.v[q] / r[:, 0]
 
-    def native(self, path: str, arr: np.ndarray) -> np.ndarray:
+    def native(self, q: Quantity, arr: np.ndarray) -> np.ndarray:
         """A (draws, months) array in the input's currency, converted month by month."""
-        r = self.per_usd(path)
+        r = self.per_usd(q)
         return arr if r is None else arr / r

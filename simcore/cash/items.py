@@ -29,23 +29,22 @@ from simcore.cash.fx import Money
 from simcore.cash.profiles import at_month, ramp, window
 from simcore.scenario.finance_spec import LineItem
 from simcore.scenario.model import Scenario
+from simcore.uncertainties.draws import Draws
 
-Values = Mapping[str, np.ndarray]
 
-
-def line_items(sc: Scenario, v: Values, money: Money, n: int, closed, close,
+def line_items(sc: Scenario, v: Draws, money: Money, n: int, closed, close,
                launches: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each item's flow, USD, (draws, months), by name."""
-    return {k: _item(sc, k, item, v, money, n, closed, close, launches)
+    return {k: _item(sc, item, v, money, n, closed, close, launches)
             for k, item in sc.items.items()}
 
 
-def _trigger(item: LineItem, k: str, v: Values, n: int, closed, close,
+def _trigger(item: LineItem, v: Draws, n: int, closed, close,
              launches) -> tuple[np.ndarray, np.ndarray]:
     """When the condition fires (month) and whether it holds, per draw."""
     zero, yes = np.zeros(n), np.ones(n, bool)
     if item.when == "event":
-        return zero, v[f"items.{k}.occurs"] < v[f"items.{k}.probability"]
+        return zero, v.happens(item)
     if item.when == "deal_closes":
         return close, closed
     if item.when == "deal_collapses":
@@ -56,24 +55,23 @@ def _trigger(item: LineItem, k: str, v: Values, n: int, closed, close,
     return zero, yes
 
 
-def _item(sc: Scenario, k: str, item: LineItem, v: Values, money: Money, n: int, closed,
+def _item(sc: Scenario, item: LineItem, v: Draws, money: Money, n: int, closed,
           close, launches) -> np.ndarray:
     months = sc.timeline.months
-    p = f"items.{k}."
-    fired, holds = _trigger(item, k, v, n, closed, close, launches)
+    fired, holds = _trigger(item, v, n, closed, close, launches)
     if item.start is None:
         start = fired
     elif item.start.unit == "date":
-        start = np.maximum(v[p + "start"], fired)
+        start = np.maximum(v[item.start], fired)
     else:
-        start = fired + v[p + "start"]
-    amount = np.where(holds, 1.0, 0.0)[:, None] * money.flow(p + "amount")
-    dur = v[p + "duration"] if item.duration is not None else None
+        start = fired + v[item.start]
+    amount = np.where(holds, 1.0, 0.0)[:, None] * money.flow(item.amount)
+    dur = v.get(item.duration)
     if item.one_off:
         shape = _one_off(months, start, dur, item.weights)
     else:
         stop = start + dur if dur is not None else np.inf
-        ramp_m = v[p + "ramp_months"] if item.ramp_months is not None else np.zeros(n)
+        ramp_m = v.get(item.ramp_months, np.zeros(n))
         shape = ramp(months, start, ramp_m, stop) / 12
         if item.weights is not None:
             w = np.asarray(item.weights, float)

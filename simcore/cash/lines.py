@@ -18,7 +18,6 @@ Liquidity is cash plus the undrawn size of every line available.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +26,7 @@ from simcore.cash.fx import Money
 from simcore.cash.profiles import window
 from simcore.scenario.finance_spec import CreditLine
 from simcore.scenario.model import Scenario
-
-Values = Mapping[str, np.ndarray]
+from simcore.uncertainties.draws import Draws
 
 
 @dataclass
@@ -38,22 +36,21 @@ class Lines:
     interest: np.ndarray        # (draws, months) USD, negative: interest and fees paid
 
 
-def available(sc: Scenario, v: Values, money: Money, n: int,
+def available(sc: Scenario, v: Draws, money: Money, n: int,
               closed: np.ndarray | None = None, close: np.ndarray | None = None
               ) -> list[np.ndarray]:
     """Each line's size available at each month end, USD, (draws, months); ``closed``
     and ``close`` (the deal, per draw) place the lines that come with it."""
     months = sc.timeline.months
     out = []
-    for k, line in sc.credit_lines.items():
-        p = f"credit_lines.{k}."
-        start = v[p + "available_from"] if line.available_from is not None else np.zeros(n)
+    for line in sc.credit_lines.values():
+        start = v.get(line.available_from, np.zeros(n))
         exists = np.ones(n, bool)
         if line.on_deal:
             start = _from_close(line, start, close)
             exists = closed
-        on = window(months, np.floor(start), np.floor(v[p + "maturity"])) > 0.5
-        out.append(money.flow(p + "size") * (on & exists[:, None]))
+        on = window(months, np.floor(start), np.floor(v[line.maturity])) > 0.5
+        out.append(money.flow(line.size) * (on & exists[:, None]))
     return out
 
 
@@ -67,7 +64,7 @@ def _from_close(line: CreditLine, start: np.ndarray, close: np.ndarray) -> np.nd
     return close + start
 
 
-def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray,
+def draw(sc: Scenario, v: Draws, money: Money, cash: np.ndarray,
          closed: np.ndarray | None = None, close: np.ndarray | None = None) -> Lines:
     """Drawings, undrawn amounts and costs of every line, given cash without the lines.
 
@@ -78,11 +75,10 @@ def draw(sc: Scenario, v: Values, money: Money, cash: np.ndarray,
     n, months = cash.shape
     sizes = available(sc, v, money, n, closed, close)
     specs = []
-    for k in sc.credit_lines:
-        p = f"credit_lines.{k}."
-        level = np.broadcast_to(money.stock(p + "draw_below"), (n, months))  # each month's rate
-        fee = v[p + "fee"] if p + "fee" in v else np.zeros(n)
-        specs.append((level, v[p + "rate"] / 12, fee / 12))
+    for line in sc.credit_lines.values():
+        level = np.broadcast_to(money.stock(line.draw_below), (n, months))  # each month's rate
+        fee = v.get(line.fee, np.zeros(n))
+        specs.append((level, v[line.rate] / 12, fee / 12))
     drawn_all, undrawn, interest = (np.zeros((n, months)) for _ in range(3))
     drawn = [np.zeros(n) for _ in specs]
     paid = np.zeros(n)

@@ -36,8 +36,8 @@ from simcore.cash.profiles import at_month
 from simcore.cash.takeover import exchange
 from simcore.cash.value import Valuation, valuation
 from simcore.scenario.model import Scenario
+from simcore.uncertainties.draws import Draws
 
-Values = Mapping[str, np.ndarray]
 OPERATING = ("operations", "savings", "restructuring", "capex", "programmes", "partner",
              "erosion")
 INTEREST = ("interest_paid", "interest_earned")
@@ -65,7 +65,8 @@ class CashPaths:
         return self.debt - self.cash
 
 
-def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | None = None,
+def simulate_cash(sc: Scenario, v: Mapping[str, np.ndarray],
+                  launches: Mapping[str, np.ndarray] | None = None,
                   stops: Mapping[str, np.ndarray] | None = None,
                   currency: str = "USD") -> CashPaths:
     """Cash paths for the draws in ``v`` (input name -> values).
@@ -76,7 +77,8 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
     by default, at launch. ``currency`` is the one the paths are reported in.
     """
     months = sc.timeline.months
-    n = len(next(iter(v.values())))
+    v = Draws.over(sc, v)
+    n = v.n
     m = Money(sc, v, n)
     closed, when = op.deal(sc, v, n)
     launches = launches or {}
@@ -88,8 +90,9 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
     debt = debt_mod.simulate_debt(sc, v, m, n, closed, when)
     comp["debt_raised"], comp["debt_repaid"] = debt.raised, -debt.repaid
     comp["interest_paid"] = debt.coupons
-    opening = m.spot("balance.opening_cash")
-    rate = v.get("balance.cash_rate")
+    bal = sc.balance
+    opening = m.spot(bal.opening_cash)
+    rate = v.get(bal.cash_rate)
     cash = accumulate(opening, sum(comp.values()), rate)
     if debt.rolls:
         avail = sum(lines_mod.available(sc, v, m, n, closed, when), np.zeros((n, months)))
@@ -98,13 +101,13 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
         cash = accumulate(opening, sum(comp.values()), rate)
     comp["interest_earned"] = np.zeros((n, months)) if rate is None else np.diff(
         cash, axis=1, prepend=opening[:, None]) - sum(comp.values())
-    borrowed = debt.debt + (m.spot("balance.opening_debt")[:, None]
-                            if "balance.opening_debt" in v else 0.0)
+    borrowed = debt.debt + (m.spot(bal.opening_debt)[:, None]
+                            if bal.opening_debt is not None else 0.0)
     paths = _with_lines(sc, v, m, cash, comp, borrowed, opening, (closed, when))
     paths.deal_closed, paths.deal_month, paths.dilution = closed, when, dilution
     if sc.value is not None:
         paths.value = _valuation(sc, v, m, paths, debt)
-    floor_cur = m.currency.get("floor", "USD")
+    floor_cur = sc.floor.currency or "USD"
     if currency != "USD":
         paths = in_currency(paths, m.rate(currency))
     if floor_cur != currency:
@@ -115,28 +118,28 @@ def simulate_cash(sc: Scenario, v: Values, launches: Mapping[str, np.ndarray] | 
 def _operating(sc, v, n, m, closed, when, launches, stops) -> dict[str, np.ndarray]:
     months = sc.timeline.months
     return {
-        "operations": op.operations(months, v, m),
+        "operations": op.operations(sc, months, v, m),
         "savings": op.savings(sc, months, v, n, m),
         "restructuring": op.restructuring(sc, months, v, n, m),
-        "capex": np.broadcast_to(-m.flow("capex.base", 1 / 12), (n, months)),
+        "capex": np.broadcast_to(-m.flow(sc.capex.base, 1 / 12), (n, months)),
         "programmes": op.programmes(sc, months, v, n, m, launches, stops),
         "partner": op.partner(sc, months, v, n, m, closed, when),
         "erosion": erosion_mod.erosion(sc, months, v, n, m, launches),
     }
 
 
-def _valuation(sc: Scenario, v: Values, m: Money, paths: CashPaths,
+def _valuation(sc: Scenario, v: Draws, m: Money, paths: CashPaths,
                debt: debt_mod.Flows) -> Valuation:
     """Value from the paths; in closed draws of a takeover, the exchange consideration."""
     ufcf = paths.fcf - sum(paths.components[k] for k in INTEREST)
     val = valuation(sc, v, ufcf, paths.cash[:, -1], paths.debt[:, -1],
                     debt.preferred[:, -1], paths.dilution, debt.conversions)
     if sc.deal is not None and sc.deal.exchange is not None:
-        val = exchange(v, m, paths.deal_closed, paths.dilution, val)
+        val = exchange(sc, v, m, paths.deal_closed, paths.dilution, val)
     return val
 
 
-def _with_lines(sc: Scenario, v: Values, m: Money, cash: np.ndarray,
+def _with_lines(sc: Scenario, v: Draws, m: Money, cash: np.ndarray,
                 comp: dict[str, np.ndarray], borrowed: np.ndarray,
                 opening: np.ndarray, deal: tuple) -> CashPaths:
     """Draw the credit lines on ``cash`` and assemble the paths (``deal``: closed and
@@ -164,27 +167,26 @@ def accumulate(opening: np.ndarray, flows: np.ndarray, rate: np.ndarray | None) 
     return G * (opening[:, None] + np.cumsum(flows / G, axis=1))
 
 
-def _equity_and_sales(sc: Scenario, v: Values, n: int, m: Money, closed, when
+def _equity_and_sales(sc: Scenario, v: Draws, n: int, m: Money, closed, when
                       ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """Asset sales and equity raised (cash in, USD) and the dilution equity causes."""
     months = sc.timeline.months
     flows = {k: np.zeros((n, months)) for k in ("asset_sales", "equity")}
     dilution = np.zeros(n) if any(f.kind == "equity" for f in sc.financing.values()) else None
-    for k, f in sc.financing.items():
+    for f in sc.financing.values():
         if f.kind == "debt":
             continue
-        p = f"financing.{k}."
-        happens = v[p + "occurs"] < v[p + "probability"]
-        at = v[p + "at"]
+        happens = v.happens(f)
+        at = v[f.at]
         if f.on_deal:
             happens = happens & closed if closed is not None else np.zeros(n, dtype=bool)
             at = at + (when if when is not None else 0.0)
-        amount = np.where(happens, v[p + "amount"], 0.0)
-        usd = m.native(p + "amount", at_month(months, at, amount))
+        amount = np.where(happens, v[f.amount], 0.0)
+        usd = m.native(f.amount, at_month(months, at, amount))
         flows["asset_sales" if f.kind == "asset_sale" else "equity"] += usd
-        if f.kind == "equity" and "balance.market_value" in v:
+        if f.kind == "equity" and sc.balance.market_value is not None:
             got = usd.sum(axis=1)
-            price = m.spot("balance.market_value") * (1 - v.get(p + "discount", 0.0))
+            price = m.spot(sc.balance.market_value) * (1 - v.get(f.discount, 0.0))
             dilution = 1 - (1 - dilution) * (1 - got / (price + got))
     return flows, dilution
 

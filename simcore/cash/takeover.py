@@ -18,26 +18,25 @@ deal's own effects, line items, debt and credit lines with ``on_deal``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from simcore.cash.fx import Money
 from simcore.cash.value import Valuation
+from simcore.scenario.model import Scenario
+from simcore.uncertainties.draws import Draws
 
-Values = Mapping[str, np.ndarray]
 
-
-def consideration(v: Values, m: Money) -> np.ndarray:
+def consideration(sc: Scenario, v: Draws, m: Money) -> np.ndarray:
     """Value per existing share of the exchange, USD, (draws,)."""
-    return v["deal.exchange.ratio"] * m.spot("deal.exchange.acquirer_price")
+    ex = sc.deal.exchange
+    return v[ex.ratio] * m.spot(ex.acquirer_price)
 
 
-def exchange(v: Values, m: Money, closed: np.ndarray, dilution: np.ndarray | None,
+def exchange(sc: Scenario, v: Draws, m: Money, closed: np.ndarray, dilution: np.ndarray | None,
              val: Valuation) -> Valuation:
     """``val`` with the exchange consideration in the draws where the deal closes."""
-    per_share = consideration(v, m)
-    existing = per_share * v["value.shares"] / 1e9
+    per_share = consideration(sc, v, m)
+    existing = per_share * v[sc.value.shares] / 1e9
     kept = 1 - dilution if dilution is not None else 1.0
     return Valuation(val.enterprise,
                      np.where(closed, existing / kept, val.equity),

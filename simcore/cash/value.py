@@ -20,14 +20,12 @@ the Gordon formula) or ``multiple * F``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from simcore.scenario.model import Scenario
-
-Values = Mapping[str, np.ndarray]
+from simcore.uncertainties.draws import Draws
 
 
 @dataclass
@@ -39,22 +37,22 @@ class Valuation:
     kept: np.ndarray | None = None  # (draws,) share of the equity today's holders keep
 
 
-def terminal(sc: Scenario, v: Values, ufcf: np.ndarray) -> np.ndarray:
+def terminal(sc: Scenario, v: Draws, ufcf: np.ndarray) -> np.ndarray:
     """Terminal value at the horizon, USD bn, (draws,)."""
     months = ufcf.shape[1]
     last = ufcf[:, -12:].sum(axis=1) * 12 / min(12, months)
     t = sc.value.terminal
     if t.method == "multiple":
-        return v["value.terminal.multiple"] * last
-    r, g = v["value.discount_rate"], v["value.terminal.growth"]
+        return v[t.multiple] * last
+    r, g = v[sc.value.discount_rate], v[t.growth]
     return last * (1 + g) / (r - g)
 
 
-def valuation(sc: Scenario, v: Values, ufcf: np.ndarray, cash_end: np.ndarray,
+def valuation(sc: Scenario, v: Draws, ufcf: np.ndarray, cash_end: np.ndarray,
               debt_end: np.ndarray, pref_end: np.ndarray, dilution: np.ndarray | None,
               conversions: list[tuple[np.ndarray, np.ndarray]]) -> Valuation:
     n, months = ufcf.shape
-    r = v["value.discount_rate"][:, None]
+    r = v[sc.value.discount_rate][:, None]
     disc = (1 + r) ** (-(np.arange(months)[None, :] + 1) / 12)
     tv = terminal(sc, v, ufcf)
     ev = (ufcf * disc).sum(axis=1) + disc[:, -1] * tv
@@ -63,7 +61,7 @@ def valuation(sc: Scenario, v: Values, ufcf: np.ndarray, cash_end: np.ndarray,
     if sc.value.shares is None:
         equity = disc[:, -1] * np.maximum(common, 0.0)
         return Valuation(ev, equity, equity * kept, None, kept)
-    existing = v["value.shares"] / 1e9          # bn shares
+    existing = v[sc.value.shares] / 1e9          # bn shares
     total = existing / kept
     for claim, price in conversions:
         convert = (claim > 0) & (np.maximum(common, 0.0) / total > price)

@@ -28,6 +28,7 @@ from simcore.scenario.model import Scenario
 from simcore.schedule.batch import schedule_batch
 from simcore.timeline import fiscal_year_ends, fiscal_years
 from simcore.uncertainties import inputs as inputs_mod
+from simcore.uncertainties.draws import Draws, Paths
 from simcore.uncertainties.sampling import GivenUniforms, UniformSource, sample
 
 __all__ = ["Finance", "RunResult", "RunSettings", "run"]
@@ -69,6 +70,7 @@ class Plan:
     source: UniformSource
     fys: np.ndarray
     fy_list: list[int]
+    paths: Paths
 
     @classmethod
     def make(cls, scenario: Scenario, s: RunSettings,
@@ -90,14 +92,15 @@ class Plan:
         if s.pinned or uniforms:
             source = GivenUniforms(source, uniforms or {}, s.pinned)
         fys = fiscal_years(scenario.start, scenario.timeline.months)
-        return cls(scenario, s, found, rho, source, fys, sorted(set(fys.tolist())))
+        return cls(scenario, s, found, rho, source, fys, sorted(set(fys.tolist())),
+                   Paths(scenario))
 
     def chunks(self) -> Iterator[tuple[int, int, tuple]]:
         """``(start, stop, parts)`` of each chunk in draw order; ``parts`` are what
         :meth:`_Buffers.store` takes after the rows."""
         sc, s = self.scenario, self.settings
         for start, stop in _chunks(s.draws, s.chunk):
-            v = sample(self.found, self.source, start, stop, self.rho)
+            v = Draws(self.paths, sample(self.found, self.source, start, stop, self.rho))
             batch = schedule_batch(sc, v, s.engine) if sc.scheduled else None
             launches = batch.launch if batch else {}
             paths = simulate_cash(sc, v, launches, batch.stop if batch else None,
@@ -152,13 +155,13 @@ class _Buffers:
         self.start = sc.start
         self.sc = sc
 
-    def store(self, a: int, b: int, p: CashPaths, v: dict[str, np.ndarray], batch) -> None:
+    def store(self, a: int, b: int, p: CashPaths, v: Draws, batch) -> None:
         """Rows ``a:b`` from one chunk's cash paths, inputs and schedule."""
         fys = self.plan.fys
         self.cash[a:b] = p.cash
         for j, y in enumerate(self.plan.fy_list):
             self.fcf_fy[a:b, j] = p.fcf[:, fys == y].sum(axis=1)
-        self.floor[a:b] = v["floor"]
+        self.floor[a:b] = v[self.plan.scenario.floor]
         self.fcf_positive[a:b] = first_for_good(p.fcf > 0)
         self.net_debt[a:b] = p.net_debt[:, -1]
         if self.deal_closed is not None:

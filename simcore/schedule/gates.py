@@ -14,13 +14,13 @@ latest; a need lost at a collapse fails the wait (:func:`combine`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from simcore.scenario.model import Scenario
 from simcore.scenario.schedule_spec import DEAL
+from simcore.uncertainties.draws import Draws
 
 
 @dataclass
@@ -55,23 +55,22 @@ def milestone_gate(at: np.ndarray, requires_deal: bool, closed: np.ndarray,
     return when, np.zeros(len(at), dtype=bool)
 
 
-def milestone_table(sc: Scenario, v: Mapping[str, np.ndarray], closed: np.ndarray,
+def milestone_table(sc: Scenario, v: Draws, closed: np.ndarray,
                     deal_time: np.ndarray) -> Milestones:
     """Every milestone of ``sc`` (and the deal, last) for the draws in ``v``."""
     n = len(closed)
     names = [*sc.milestones, DEAL]
     specs = list(sc.milestones.values())
-    at = np.stack([v[f"milestones.{m}.at"] for m in sc.milestones] + [deal_time], axis=1)
+    at = np.stack([v[m.at] for m in specs] + [deal_time], axis=1)
     requires = np.array([s.requires_deal for s in specs] + [True])
     with_deal = np.full((n, len(names)), np.inf)
     after = np.full((n, len(names)), np.nan)
     when = np.empty((n, len(names)))
     failed = np.zeros((n, len(names)), dtype=bool)
-    for c, m in enumerate(names):
+    for c in range(len(names)):
         spec = specs[c] if c < len(specs) else None
-        wd = v[f"milestones.{m}.with_deal"] if spec and spec.with_deal is not None else None
-        ac = (v[f"milestones.{m}.after_collapse"]
-              if spec and spec.after_collapse is not None else None)
+        wd = v.get(spec.with_deal) if spec else None
+        ac = v.get(spec.after_collapse) if spec else None
         if wd is not None:
             with_deal[:, c] = wd
         if ac is not None:

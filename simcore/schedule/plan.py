@@ -25,7 +25,8 @@ import numpy as np
 from simcore.scenario.model import Scenario
 from simcore.scenario.schedule_spec import PHASES, PRE_SERIES, Schedule
 from simcore.schedule.gates import Milestones, combine, milestone_table
-from simcore.schedule.targets import dev_start, target_sop
+from simcore.schedule.targets import cycle_months, dev_start, target_sop
+from simcore.uncertainties.draws import Draws
 
 NPH = len(PHASES)
 
@@ -85,7 +86,8 @@ def _empty(names: list[str], n: int, sc: Scenario, closed, deal_time,
 def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
     """Arrays of the schedule for the draws in ``v`` (input name -> values)."""
     names = sc.scheduled
-    n = len(next(iter(v.values())))
+    v = Draws.over(sc, v)
+    n = v.n
     closed, deal_time, factor = _deal(sc, v, n)
     shares = _shares(sc, v, n)
     ms = milestone_table(sc, v, closed, deal_time)
@@ -95,12 +97,12 @@ def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
         plan.start[:, j] = dev_start(sc, name, v)
         plan.first[j] = first = sched.first_phase
         own = _phase_shares(shares, first)
-        plan.duration[:, j, :] = _cycle(sc, name, v)[:, None] * own
+        plan.duration[:, j, :] = cycle_months(sc, name, v)[:, None] * own
         if sched.stands is None:   # a programme under way never gets the partner's factor
             new = closed & (plan.start[:, j] >= deal_time)
             plan.factor[:, j] = np.where(new, factor, 1.0)
         _needs(plan, sched, j, ms)
-        _risks(plan, sched, f"programmes.{name}.", v, j)
+        _risks(plan, sched, v, j)
         target = target_sop(sc, name, v)
         if target is None:
             plan.planned[:, j, :] = plan.duration[:, j, :]
@@ -108,14 +110,6 @@ def build_plan(sc: Scenario, v: Mapping[str, np.ndarray]) -> Plan:
             plan.target[:, j] = target
             plan.planned[:, j, :] = np.maximum(target - plan.start[:, j], 0.0)[:, None] * own
     return plan
-
-
-def _cycle(sc: Scenario, name: str, v: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Months the programme's phases take in all: its cycle, or what remains of it."""
-    sched, pre = sc.programmes[name].schedule, f"programmes.{name}."
-    if sched.stands is not None:
-        return v[pre + "schedule.stands.remaining"]
-    return v[pre + "schedule.cycle"] if sched.cycle is not None else v["development.cycle"]
 
 
 def _phase_shares(shares: np.ndarray, first: int) -> np.ndarray:
@@ -150,32 +144,29 @@ def _needs(plan: Plan, sched: Schedule, j: int, ms: Milestones) -> None:
             plan.uses[j, PHASES.index(phase)] = plan.resources.index(res)
 
 
-def _risks(plan: Plan, sched: Schedule, pre: str, v: Mapping[str, np.ndarray],
-           j: int) -> None:
+def _risks(plan: Plan, sched: Schedule, v: Draws, j: int) -> None:
     """Risk delays, fallback and pre-series months of programme ``j``."""
-    for r, spec in sched.risks.items():
+    for spec in sched.risks.values():
         ph = PHASES.index(spec.phase)
         if ph < sched.first_phase:
             continue   # a phase already passed at the start
-        rp = f"{pre}schedule.risks.{r}."
-        hit = v[rp + "occurs"] < v[rp + "probability"]
-        plan.risk[:, j, ph] += np.where(hit, v[rp + "delay"], 0.0)
+        plan.risk[:, j, ph] += np.where(v.happens(spec), v[spec.delay], 0.0)
     if sched.fallback_delay is not None:
-        plan.fallback[:, j] = v[pre + "schedule.fallback_delay"]
+        plan.fallback[:, j] = v[sched.fallback_delay]
     if sched.pre_series is not None:
-        plan.pre_series[:, j] = v[pre + "schedule.pre_series"]
+        plan.pre_series[:, j] = v[sched.pre_series]
 
 
-def _shares(sc: Scenario, v, n: int) -> np.ndarray:
+def _shares(sc: Scenario, v: Draws, n: int) -> np.ndarray:
     if sc.development is None:
         return np.full((n, NPH), 1.0 / NPH)
-    raw = np.stack([v[f"development.phases.{p}"] for p in PHASES], axis=1)
+    phases = sc.development.phases
+    raw = np.stack([v[getattr(phases, p)] for p in PHASES], axis=1)
     return raw / raw.sum(axis=1, keepdims=True)
 
 
-def _deal(sc: Scenario, v, n: int):
+def _deal(sc: Scenario, v: Draws, n: int):
     if sc.deal is None:
         return np.zeros(n, dtype=bool), np.full(n, np.inf), np.ones(n)
-    closed = v["deal.occurs"] < v["deal.probability"]
-    factor = v["deal.cycle_factor"] if sc.deal.cycle_factor is not None else np.ones(n)
-    return closed, v["deal.close"].astype(float), factor
+    factor = v.get(sc.deal.cycle_factor, np.ones(n))
+    return v.happens(sc.deal), v[sc.deal.close].astype(float), factor

@@ -14,22 +14,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from simcore.scenario.model import Scenario
 from simcore.scenario.schedule_spec import Target
 from simcore.timeline import month_index
-
-Values = Mapping[str, np.ndarray]
-
-
-def _draws(v: Values) -> int:
-    return len(next(iter(v.values())))
+from simcore.uncertainties.draws import Draws
 
 
-def target_sop(sc: Scenario, name: str, v: Values) -> np.ndarray | None:
+def target_sop(sc: Scenario, name: str, v: Draws) -> np.ndarray | None:
     """Per draw, the latest start of production (month index) that meets the target of
     programme ``name``; None when it has no target.
 
@@ -41,8 +34,8 @@ def target_sop(sc: Scenario, name: str, v: Values) -> np.ndarray | None:
         return None
     if isinstance(target, Target):
         end = float(month_index(sc.start, target.window[1]))
-        return end - np.asarray(v[f"programmes.{name}.target.to_market"], float)
-    return np.full(_draws(v), float(month_index(sc.start, target)))
+        return end - np.asarray(v[target.to_market], float)
+    return np.full(v.n, float(month_index(sc.start, target)))
 
 
 def target_label(sc: Scenario, name: str) -> str | None:
@@ -60,25 +53,32 @@ def target_label(sc: Scenario, name: str) -> str | None:
     return f"{target.window[0]}..{target.window[1]} (market +{lag} m)"
 
 
-def dev_start(sc: Scenario, name: str, v: Values) -> np.ndarray:
+def dev_start(sc: Scenario, name: str, v: Draws) -> np.ndarray:
     """When development starts, per draw: month 0 for a programme under way."""
+    prog = sc.programmes[name]
+    if prog.schedule is not None and prog.schedule.stands is not None:
+        return np.zeros(v.n)
+    return np.asarray(v[prog.dev_start], float)
+
+
+def cycle_months(sc: Scenario, name: str, v: Draws) -> np.ndarray:
+    """Months a scheduled programme's phases take in all, per draw: what remains for a
+    programme under way, else its own cycle or the scenario's ``development.cycle``."""
     sched = sc.programmes[name].schedule
-    if sched is not None and sched.stands is not None:
-        return np.zeros(_draws(v))
-    return np.asarray(v[f"programmes.{name}.dev_start"], float)
+    if sched.stands is not None:
+        return v[sched.stands.remaining]
+    return v[sched.cycle] if sched.cycle is not None else v[sc.development.cycle]
 
 
-def spend_plan(sc: Scenario, name: str, v: Values) -> tuple[np.ndarray, np.ndarray]:
+def spend_plan(sc: Scenario, name: str, v: Draws) -> tuple[np.ndarray, np.ndarray]:
     """(start, planned months) of programme ``name``'s development spending, per draw: it
     spends ``dev_cost / planned`` a month from ``start`` until launch or cancellation."""
     sched = sc.programmes[name].schedule
-    pre = f"programmes.{name}."
     start = dev_start(sc, name, v)
     if sched is not None and sched.stands is not None:
-        return start, np.maximum(v[pre + "schedule.stands.remaining"], 1e-9)
+        return start, np.maximum(cycle_months(sc, name, v), 1e-9)
     target = target_sop(sc, name, v)
     if target is not None:
         return start, np.maximum(target - start, 1.0)
     assert sched is not None  # a programme without a target has a schedule (validated)
-    cycle = v[pre + "schedule.cycle"] if sched.cycle is not None else v["development.cycle"]
-    return start, np.maximum(cycle, 1.0)
+    return start, np.maximum(cycle_months(sc, name, v), 1.0)

@@ -59,22 +59,30 @@ def shock_names(sc: Scenario) -> list[str]:
             for k in range(1, years + 1)]
 
 
+def occurs_name(path: str, attempt: int | None = None) -> str:
+    """The name of the uniform draw deciding whether the part at ``path`` happens (on
+    its ``attempt``-th retry)."""
+    return f"{path}.occurs" if attempt is None else f"{path}.occurs_{attempt}"
+
+
 def event_names(scenario: Scenario) -> list[str]:
     """The uniform event draws the model needs."""
-    names = [f"financing.{k}.occurs" for k in scenario.financing]
+    names = [occurs_name(f"financing.{k}") for k in scenario.financing]
     for k, ins in scenario.debt.items():
         if ins.probability is not None:
-            names.append(f"debt.{k}.occurs")
+            names.append(occurs_name(f"debt.{k}"))
         if ins.retry is not None:
-            names += [f"debt.{k}.retry.occurs_{j}" for j in range(1, ins.retry.attempts + 1)]
+            names += [occurs_name(f"debt.{k}.retry", j) for j in range(1, ins.retry.attempts + 1)]
         if ins.refinance is not None:
-            names.append(f"debt.{k}.refinance.occurs")
-    names += [f"items.{k}.occurs" for k, item in scenario.items.items() if item.when == "event"]
+            names.append(occurs_name(f"debt.{k}.refinance"))
+    names += [occurs_name(f"items.{k}") for k, item in scenario.items.items()
+              if item.when == "event"]
     for k, prog in scenario.programmes.items():
         if prog.schedule is not None:
-            names += [f"programmes.{k}.schedule.risks.{r}.occurs" for r in prog.schedule.risks]
+            names += [occurs_name(f"programmes.{k}.schedule.risks.{r}")
+                      for r in prog.schedule.risks]
     if scenario.deal is not None:
-        names.append("deal.occurs")
+        names.append(occurs_name("deal"))
     return names
 
 
