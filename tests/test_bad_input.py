@@ -200,6 +200,28 @@ CASES = [
          "bernoulli.p must be a probability in [0, 1], got 1.5", path="capex.base", line=88),
     Case("normal_negative_sd", broken(sub(BURN, "    normal: {mean: -2.6, sd: -0.5}\n")),
          "normal.sd must be positive", path="operations.burn", line=36),
+    # a boolean or a quoted number where a number is expected (was read as 1, or 600)
+    Case("fixed_true", broken(sub("  fixed: 5.0\n", "  fixed: true\n")),
+         "expected a number, got true", path="floor.fixed", line=14),
+    Case("fixed_quoted_number", broken(sub("  fixed: 5.0\n", '  fixed: "600"\n')),
+         "expected a number, got the text '600'; write it without quotes",
+         path="floor.fixed", line=14),
+    Case("pert_bound_quoted", broken(sub(BURN, BURN.replace("max: -1.5", "max: '-1.5'"))),
+         "expected a number, got the text '-1.5'", path="operations.burn.pert.max", line=37),
+    Case("normal_sd_quoted", broken(sub(BURN, "    normal: {mean: -2.6, sd: '0.5'}\n")),
+         "expected a number, got the text '0.5'", path="operations.burn.normal.sd", line=37),
+    Case("bernoulli_p_boolean",
+         broken(sub("    pert: {min: 0.3, mode: 0.6, max: 1.0}\n",
+                    "    bernoulli: {p: true, impact: 0.6}\n")),
+         "expected a number, got true", path="capex.base.bernoulli.p", line=89),
+    Case("discrete_prob_boolean",
+         broken(sub(CASH, "    discrete: {values: [11, 15], probs: [true, 0.0]}\n")),
+         "expected a number, got true", path="balance.opening_cash.discrete.probs[0]",
+         line=20),
+    Case("correlation_rho_quoted", broken(appended(
+        "correlations:\n"
+        "  - {inputs: [operations.burn, operations.steady], rho: '0.5', assumption: one}\n")),
+         "expected a number, got the text '0.5'", path="correlations[0].rho", line=END + 2),
     Case("unknown_fact_suggests",
          broken(sub("fact: core_cash_burn_usd_bn\n", "fact: core_cash_burn_usd\n")),
          "unknown fact id 'core_cash_burn_usd'; did you mean 'core_cash_burn_usd_bn'",
@@ -337,6 +359,18 @@ CASES = [
          "base scenario '/etc/passwd' is outside the scenario's project", path="extends",
          line=1, name="option.yaml"),
 ]
+
+
+def test_an_unquoted_exponent_is_a_number(tmp_path: Path):
+    """YAML 1.1 reads 6e2 (no dot, no exponent sign) as text; it is the number 600, while
+    the quoted "600" is refused above."""
+    from simcore.scenario.loader import load_scenario
+
+    text = (ROOT / "scenarios" / "standalone.yaml").read_text(encoding="utf-8")
+    file = tmp_path / "standalone.yaml"
+    file.write_text(text.replace("  fixed: 600\n", "  fixed: 6e2\n", 1), encoding="utf-8")
+    assert "fixed: 6e2" in file.read_text(encoding="utf-8")
+    assert load_scenario(file).scenario.floor.fixed == 600.0
 
 
 def squash(text: str) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator, model_validator
 
 from simcore.scenario.bounded import Duration, Factor, Price
+from simcore.scenario.numbers import Real
 from simcore.scenario.quantity import MoneyRate, Sourced, Strict
 from simcore.timeline import fiscal_years
 
@@ -56,10 +57,10 @@ class Check(Sourced):
 
     title: str
     measure: str = Field(description="fcf.<FY>, fcf_before_one_offs.<FY> or core_flow.<FY>")
-    at_least: float | None = None
-    at_most: float | None = None
+    at_least: Real | None = None
+    at_most: Real | None = None
     unit: Literal["USD bn", "JPY bn", "EUR bn"] = "USD bn"
-    share: float = Field(0.9, gt=0, le=1, description="share of pilot draws that must meet "
+    share: Real = Field(0.9, gt=0, le=1, description="share of pilot draws that must meet "
                                                       "the bound")
 
     @field_validator("measure")

@@ -21,6 +21,7 @@ from simcore.scenario.bounded import (
     Shares,
     values_of,
 )
+from simcore.scenario.numbers import Whole
 from simcore.scenario.plausible import iso
 from simcore.scenario.quantity import (
     Fraction,
@@ -61,7 +62,7 @@ class Retry(Strict):
     after: Duration = Field(description="months between attempts")
     probability: Probability = Field(description="chance each retry is placed")
     spread: Rate = Field(description="coupon step per retry, per year")
-    attempts: int = Field(1, ge=1, le=12, description="retries after the first attempt")
+    attempts: Whole = Field(1, ge=1, le=12, description="retries after the first attempt")
 
 
 class Conversion(Strict):

@@ -28,6 +28,7 @@ from simcore.scenario.bounded import (
 from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
+from simcore.scenario.numbers import Real, Whole
 from simcore.scenario.quantity import (
     Fraction,
     Money,
@@ -70,7 +71,7 @@ TargetSpec = Annotated[
 class Timeline(Strict):
     start: IsoMonth = Field(description="first month, ISO year-month (fiscal years start in "
                                         "April)")
-    months: int = Field(ge=1, le=600, description="horizon in months")
+    months: Whole = Field(ge=1, le=600, description="horizon in months")
 
 
 class Balance(Strict):
@@ -217,7 +218,7 @@ class Programme(Strict):
 
 class Correlation(Sourced):
     inputs: tuple[str, str] = Field(description="two input paths, e.g. operations.burn")
-    rho: float = Field(ge=-1, le=1, description="Spearman rank correlation")
+    rho: Real = Field(ge=-1, le=1, description="Spearman rank correlation")
 
     @model_validator(mode="after")
     def _distinct(self) -> Correlation:

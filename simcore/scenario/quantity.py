@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from simcore.scenario import plausible
+from simcore.scenario.numbers import NumOrText, Real
 from simcore.timeline import month_index, parse_month
 from simcore.uncertainties import distributions as d
 
@@ -37,7 +37,7 @@ UNITS = ("USD bn", "USD bn/yr", "JPY bn", "JPY bn/yr", "EUR bn", "EUR bn/yr", "J
 DIST_KEYS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "ci90",
              "bernoulli", "discrete")
 
-Num = float | str  # str only for ISO year-months in date quantities
+Num = NumOrText  # text only for ISO year-months in date quantities
 
 
 class Strict(BaseModel):
@@ -146,27 +146,27 @@ class MinModeMax(Strict):
     min: Num
     mode: Num
     max: Num
-    lamb: float = Field(4.0, gt=0, description="PERT shape (4 is the classic)")
+    lamb: Real = Field(4.0, gt=0, description="PERT shape (4 is the classic)")
 
 
 class MeanSd(Strict):
     mean: Num
-    sd: float
+    sd: Real
 
 
 class MuSigma(Strict):
-    mu: float = Field(description="mean of the log")
-    sigma: float = Field(description="standard deviation of the log")
+    mu: Real = Field(description="mean of the log")
+    sigma: Real = Field(description="standard deviation of the log")
 
 
 class BernoulliSpec(Strict):
-    p: float
+    p: Real
     impact: Num
 
 
 class DiscreteSpec(Strict):
     values: list[Num] = Field(min_length=1)
-    probs: list[float] = Field(min_length=1)
+    probs: list[Real] = Field(min_length=1)
 
 
 class Quantity(Sourced):
@@ -247,9 +247,6 @@ def _date_text(v: Any) -> Any:
     return v
 
 
-_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-
-
 class _Values:
     """Turns a parameter into a float: ISO year-months for date units, else numbers."""
 
@@ -257,8 +254,6 @@ class _Values:
         self.is_date, self.start = is_date, start
 
     def __call__(self, v: Num, what: str) -> float:
-        if isinstance(v, str) and not self.is_date and _NUMBER.match(v.strip()):
-            v = float(v)   # YAML 1.1 reads 3.7e9 (no dot, no exponent sign) as text
         if isinstance(v, str):
             if not self.is_date:
                 raise _rule("{what}: expected a number, got '{v}'", what=what, v=v)

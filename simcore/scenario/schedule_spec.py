@@ -29,6 +29,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from simcore.scenario.bounded import Duration, Share, values_of
+from simcore.scenario.numbers import Whole
 from simcore.scenario.quantity import Months, Probability, Sourced, Strict, When
 from simcore.timeline import parse_month
 
@@ -62,7 +63,7 @@ class Development(Strict):
 
 
 class Resource(Sourced):
-    capacity: int = Field(ge=1, le=1000, description="programmes it serves at once")
+    capacity: Whole = Field(ge=1, le=1000, description="programmes it serves at once")
     title: str | None = None
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from simcore.errors import InputError, Problem
+from simcore.scenario.numbers import NUMBER_TEXT
 
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 50
@@ -178,7 +179,7 @@ class _Builder:
         self.count = 0
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: PathKey, depth: int, key: bool = False) -> Any:
         self.count += 1
         line = node.start_mark.line + 1
         if self.count > MAX_NODES:
@@ -205,6 +206,8 @@ class _Builder:
         odd = yaml11_oddity(node, value)
         if odd:
             raise InputError(Problem(odd, self.file, line, dotted(path)))
+        if not key and _yaml12_float(node, value):
+            return float(value)   # YAML 1.1 reads 3.7e9 (no dot, no exponent sign) as text
         return value
 
     def _collection(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
@@ -220,7 +223,7 @@ class _Builder:
         self.constructor.flatten_mapping(node)
         out: dict = {}
         for key_node, value_node in node.value:
-            key = self.build(key_node, path, depth + 1)
+            key = self.build(key_node, path, depth + 1, key=True)
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise InputError(Problem("keys must be plain text", self.file,
                                          key_node.start_mark.line + 1, dotted(path)))
@@ -263,6 +266,13 @@ def yaml11_oddity(node: yaml.Node, value: Any) -> str | None:
         return f"'{text}' is read by YAML 1.1 as {str(value).lower()}; write " \
                f"{str(value).lower()}, {quote}"
     return None
+
+
+def _yaml12_float(node: yaml.Node, value: Any) -> bool:
+    """A plain (unquoted) scalar that YAML 1.1 reads as text and YAML 1.2, like a
+    reader, as a number: ``3.7e9``, ``1e5``. A quoted ``"600"`` stays text."""
+    return (isinstance(value, str) and isinstance(node, yaml.ScalarNode)
+            and node.style in (None, "") and NUMBER_TEXT.match(value) is not None)
 
 
 def dotted(path: PathKey) -> str:
