@@ -316,6 +316,19 @@ CASES = [
                     "triangular: {min: 2024-09, mode: 2026-01, max: 2026-12}")),
          "can fall on 2024-09, before the timeline's start 2025-04",
          path="financing.asset_sales.at", line=101),
+    Case("launch_before_start",
+         broken(sub("min: 2025-10, mode: 2025-12, max: 2026-04",
+                    "min: 2024-10, mode: 2025-12, max: 2026-04")),
+         "can fall on 2024-10, before the timeline's start 2025-04; a launch before the "
+         "start would fall outside", path="programmes.sentra.launch", line=139),
+    Case("scheduled_dev_start_before_start",   # its launch could land before the start
+         broken(sub("    launch:\n      triangular: {min: 2025-10, mode: 2025-12, max: "
+                    "2026-04}\n      unit: date\n      fact: sentra_redesign_na_launch\n",
+                    "    schedule:\n      cycle: {fixed: 30, unit: months, assumption: "
+                    "test input}\n")),
+         "is 2022-09, before the timeline's start 2025-04, so its phases (and launch) would "
+         "run before the start; for a programme already in development drop 'dev_start' and "
+         "give 'schedule.stands'", path="programmes.sentra.dev_start", line=141),
     Case("duplicate_correlation_pair", broken(appended(
         "correlations:\n"
         "  - {inputs: [operations.burn, operations.steady], rho: 0.5, assumption: one}\n"

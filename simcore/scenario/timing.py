@@ -1,8 +1,11 @@
 """Whole-scenario checks of dates against the timeline, and of correlation pairs.
 
-A financing, a new issue, a maturity or a credit line's end dated before the
-timeline's start falls outside every month the model computes, so it would be
-dropped without a word: it is refused instead. A correlation pair given twice
+A financing, a new issue, a maturity, a credit line's end or a programme's launch
+dated before the timeline's start falls outside every month the model computes, so it
+would be dropped without a word: it is refused instead. So is a scheduled programme's
+``dev_start`` before the start (its launch could land before it): a programme already
+in development says so with ``schedule.stands``. A ``dev_start`` before the start
+with a ``launch`` input is fine: it only sets the monthly rate of spending. A correlation pair given twice
 would keep only the last: it is refused too.
 """
 
@@ -31,11 +34,35 @@ def check_timing(sc: Scenario) -> None:
     for k, line in sc.credit_lines.items():
         dated.append((f"credit_lines.{k}.maturity", line.maturity, "a credit line's end"))
     for path, q, what in dated:
-        if q is not None and q.unit == "date" and values_of(q)[0] < start:
+        if _before(q, start):
             raise ValueError(f"{path}: {_when(q)} {iso(values_of(q)[0])}, before the "
                              f"timeline's start {iso(start)}; {what} before the start would "
                              "be dropped: date it inside the timeline, or count it in the "
                              "opening balance")
+    _check_programmes(sc, start)
+
+
+def _before(q: Quantity | None, start: float) -> bool:
+    return q is not None and q.unit == "date" and values_of(q)[0] < start
+
+
+def _check_programmes(sc: Scenario, start: float) -> None:
+    """A launch before the start, or a scheduled development that starts before it (its
+    phases, and so its launch, would run before the first month the model computes)."""
+    for k, p in sc.programmes.items():
+        sched = p.schedule
+        if _before(p.launch, start):
+            raise ValueError(f"programmes.{k}.launch: {_when(p.launch)} "
+                             f"{iso(values_of(p.launch)[0])}, before the timeline's start "
+                             f"{iso(start)}; a launch before the start would fall outside "
+                             "every month the model computes: date it inside the timeline, "
+                             "or count a programme already on sale in the operations' flows")
+        if sched is not None and sched.stands is None and _before(p.dev_start, start):
+            raise ValueError(f"programmes.{k}.dev_start: {_when(p.dev_start)} "
+                             f"{iso(values_of(p.dev_start)[0])}, before the timeline's start "
+                             f"{iso(start)}, so its phases (and launch) would run before the "
+                             "start; for a programme already in development drop 'dev_start' "
+                             "and give 'schedule.stands' (its phase and the months remaining)")
 
 
 def _when(q: Quantity) -> str:
