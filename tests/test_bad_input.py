@@ -63,6 +63,31 @@ def raw(name: str, data: bytes | str) -> Callable[[Path], Path]:
     return make
 
 
+STANDALONE = (ROOT / "scenarios" / "standalone.yaml").read_text(encoding="utf-8")
+
+
+def bundled(change: Callable[[str], str]) -> Callable[[Path], Path]:
+    """Write the bundled standalone.yaml with ``change`` applied, as ``standalone_bad.yaml``
+    (for checks that run after the facts are checked, which the frozen base fails)."""
+
+    def make(tmp: Path) -> Path:
+        file = tmp / BAD
+        file.write_text(change(STANDALONE), encoding="utf-8")
+        return file
+
+    return make
+
+
+def line_of(text: str, needle: str) -> int:
+    """The line of ``needle`` (which must occur once) in ``text``."""
+    assert text.count(needle) == 1, needle
+    return text[:text.index(needle)].count("\n") + 1
+
+
+RECOVERY = "    triangular: {min: 2025-10, mode: 2026-04, max: 2027-01}\n"   # recovery_start
+CORRELATED = "  - inputs: [operations.burn, operations.recovery_start]\n"
+
+
 def option(extends: str, name: str = "option.yaml") -> Callable[[Path], Path]:
     """An option that extends ``extends``, with a copy of standalone.yaml beside it."""
 
@@ -335,6 +360,10 @@ CASES = [
         "  - {inputs: [operations.steady, operations.burn], rho: -0.3, assumption: two}\n")),
          "the pair operations.steady ~ operations.burn is given twice (first in "
          "correlations[0])", path="correlations[1].inputs", line=END + 3),
+    Case("correlated_input_fixed", bundled(sub(RECOVERY, "    fixed: 2026-01\n")),
+         "'operations.recovery_start' is fixed (operations.recovery_start.fixed), so it "
+         "cannot be correlated", path="correlations[0].inputs[1]",
+         line=line_of(STANDALONE, CORRELATED)),
     Case("phase_shares_sum_zero", broken(appended(phases(
         design=0, engineering=0, validation=0, industrialisation=0))),
          "the phase shares can sum to 0", path="development.phases", line=END + 3),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import yaml
 from conftest import SCENARIOS, dist, q
 
@@ -86,6 +87,33 @@ def test_rank_correlation_is_achieved(write_yaml):
     assert stats.kstest(v["operations.burn"], pert.cdf).pvalue > 0.001
     assert abs(res.correlations[0]["achieved"] - -0.6) < 0.02
     assert abs(res.correlations[1]["achieved"] - 0.4) < 0.02
+
+
+def test_a_correlated_input_held_fixed_by_a_sweep_or_override_drops_the_pair(write_yaml):
+    """As written, a correlation naming a fixed input is refused (test_bad_input); a sweep
+    point or an override that holds the input fixed leaves the pair out, silently."""
+    from simcore.analysis.sweep import run_sweep
+    from simcore.errors import InputError
+    from simcore.experiments.executors import InProcess
+    from simcore.scenario.overrides import with_overrides
+
+    data = standalone()
+    data["correlations"] = [
+        {"inputs": ["operations.burn", "operations.recovery_start"], "rho": -0.6,
+         "assumption": "a deeper burn comes with a later recovery"}]
+    loaded = load_scenario(write_yaml(data))
+    held = with_overrides(loaded, {"operations.burn": -2.5})
+    res = run(held, RunSettings(draws=500, seed=9))
+    assert res.correlations == []   # the pair is left out
+    sweep = run_sweep(loaded, [("operations.burn", [-3.0, -2.0])],
+                      RunSettings(draws=200, seed=9), InProcess())
+    assert len(sweep.points) == 2
+    fixed = {**data["operations"]["burn"]}
+    data["operations"]["burn"] = {"fixed": -2.5, "unit": fixed["unit"],
+                                  "assumption": "as written"}
+    with pytest.raises(InputError, match=r"correlations\[0\]\.inputs\[0\]: "
+                       "'operations.burn' is fixed"):
+        load_scenario(write_yaml(data))
 
 
 def test_latin_hypercube_has_lower_standard_error():

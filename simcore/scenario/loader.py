@@ -88,11 +88,14 @@ def _fact_path(doc: Document, path: str | None) -> PathKey:
 
 
 def _check_correlations(scenario: Scenario, doc: Document) -> None:
-    """Unknown inputs or an impossible matrix, reported with file and line."""
-    from simcore.uncertainties.inputs import collect, correlation_matrix
+    """Unknown or fixed inputs or an impossible matrix, reported with file and line."""
+    from simcore.uncertainties.inputs import collect, correlation_matrix, fixed_correlated
 
     try:
         correlation_matrix(scenario, [i.name for i in collect(scenario)])
+        fixed = fixed_correlated(scenario)
+        if fixed:
+            raise InputError(fixed)
     except InputError as exc:
         raise InputError([Problem(p.message, *doc.where(parse_dotted(p.path)), p.path)
                           for p in exc.problems]) from None

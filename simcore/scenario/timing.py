@@ -5,8 +5,8 @@ dated before the timeline's start falls outside every month the model computes, 
 would be dropped without a word: it is refused instead. So is a scheduled programme's
 ``dev_start`` before the start (its launch could land before it): a programme already
 in development says so with ``schedule.stands``. A ``dev_start`` before the start
-with a ``launch`` input is fine: it only sets the monthly rate of spending. A correlation pair given twice
-would keep only the last: it is refused too.
+with a ``launch`` input is fine: it only sets the monthly rate of spending. A
+correlation pair given twice would keep only the last: it is refused too.
 """
 
 from __future__ import annotations
