@@ -53,11 +53,11 @@ def sweep(
 ) -> None:
     """Sweep inputs on common random numbers and rank what moves the answer."""
     from simcore.experiments.runner import RunSettings
-    from simcore.scenario.overrides import parse_assignment
+    from simcore.scenario.overrides import parse_assignments
 
     both, applied = load_options([scenario] + ([versus] if versus else []), set_, case)
     loaded, baseline = both[0], (both[1].scenario if versus is not None else None)
-    params = [parse_assignment(p) for p in param]
+    params = parse_assignments(param)
     _check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
     if out_dir is not None:
         _prepare(out_dir, resume, force)

@@ -106,6 +106,14 @@ CLI_CASES = [
             "a_file' is a file; --out must be a folder path"),
     CliCase("sweep_resume_out_under_a_file", (*SWEEP, "--resume", "--out", "{tmp}/a_file/o"),
             2, "a_file' is a file; --out must be a folder path"),
+    # a path given twice: the second silently replaced the first
+    CliCase("sweep_param_twice", ("sweep", STANDALONE, "-p", "operations.burn=-900", "-p",
+                                  "operations.burn=-800", "-n", "50"), 2,
+            "--param: 'operations.burn' is given twice (-900 and -800); give each path once "
+            "(several values: operations.burn=-900,-800)"),
+    CliCase("run_set_twice", ("run", STANDALONE, "-n", "50", "--set", "floor.fixed=5",
+                              "--set", "floor.fixed=6"), 2,
+            "--set: 'floor.fixed' is given twice (5 and 6); give each path once"),
 ]
 
 

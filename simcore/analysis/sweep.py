@@ -27,7 +27,7 @@ from simcore.outcomes.registry import Thresholds, outcomes_for
 from simcore.outputs.folders import write_atomic, write_marker
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
-from simcore.scenario.overrides import Value, with_overrides
+from simcore.scenario.overrides import Value, once_each, shown, with_overrides
 from simcore.scenario.yamlio import read_text
 
 
@@ -101,6 +101,7 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
               executor, out_dir: Path | None = None, resume: bool = False,
               progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Evaluate every grid point; write each to ``out_dir/points`` as it finishes."""
+    once_each([(path, ",".join(map(shown, values))) for path, values in params], "--param")
     for path, values in params:          # bad paths or values fail here, before any work
         with_overrides(loaded, {path: values[0]})
     points = grid(params)

@@ -17,7 +17,7 @@ from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.quantity import DIST_KEYS
 from simcore.scenario.validation import validate
-from simcore.scenario.yamlio import Document, parse_dotted
+from simcore.scenario.yamlio import Document, PathKey, parse_dotted
 
 Value = float | str
 
@@ -44,6 +44,30 @@ def parse_assignment(text: str) -> tuple[str, list[Value]]:
                                  path="--param"))
     path, values = text.split("=", 1)
     return path.strip(), parse_values(values)
+
+
+def parse_assignments(items: list[str]) -> list[tuple[str, list[Value]]]:
+    """Each ``--param`` ``'PATH=V1,V2'`` -> (path, values); a path given twice is refused."""
+    params = [parse_assignment(text) for text in items]
+    once_each([(path, ",".join(map(shown, values))) for path, values in params], "--param")
+    return params
+
+
+def once_each(paths: list[tuple[str, str]], what: str) -> None:
+    """Refuse a path given twice (``paths``: (path, its value as typed)): the second would
+    silently replace the first."""
+    seen: dict[PathKey | str, str] = {}
+    for path, value in paths:
+        try:
+            key: PathKey | str = parse_dotted(path)
+        except InputError:
+            key = path   # a bad path is reported where it is applied
+        if key in seen:
+            raise InputError(Problem(
+                f"'{path}' is given twice ({seen[key]} and {value}); give each path once"
+                + (f" (several values: {path}={seen[key]},{value})" if what == "--param"
+                   else ""), path=what))
+        seen[key] = value
 
 
 def _is_number(text: str) -> bool:

@@ -27,7 +27,7 @@ from typing import Any
 from simcore.errors import InputError, Problem
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
-from simcore.scenario.overrides import blamed, parse_values, set_value, shown
+from simcore.scenario.overrides import blamed, once_each, parse_values, set_value, shown
 from simcore.scenario.quantity import DIST_KEYS
 from simcore.scenario.validation import validate
 from simcore.scenario.yamlio import Document, PathKey, dotted, load_yaml, parse_dotted
@@ -49,6 +49,8 @@ class Case:
 def parse_sets(items: list[str], what: str = "--set") -> Case:
     """``['deal.probability=0.5']`` as a case without a file."""
     entries = {}
+    once_each([(p.strip(), v.strip()) for p, eq, v in (t.partition("=") for t in items)
+               if eq], what)
     for text in items:
         path, eq, value = text.partition("=")
         if not eq or not path.strip():
