@@ -84,6 +84,17 @@ def line_of(text: str, needle: str) -> int:
     return text[:text.index(needle)].count("\n") + 1
 
 
+def option_correlating_its_fixed_input(tmp: Path) -> Path:
+    """An option that fixes operations.burn and correlates it in its own list."""
+    (tmp / "standalone.yaml").write_text(STANDALONE, encoding="utf-8")
+    file = tmp / "option.yaml"
+    file.write_text("extends: standalone.yaml\nname: option\ntitle: An option\n"
+                    "operations:\n  burn: {fixed: -700, unit: JPY bn/yr, assumption: flat}\n"
+                    "correlations:\n  - inputs: [operations.recovery_start, operations.burn]\n"
+                    "    rho: -0.5\n    assumption: test input\n", encoding="utf-8")
+    return file
+
+
 RECOVERY = "    triangular: {min: 2025-10, mode: 2026-04, max: 2027-01}\n"   # recovery_start
 CORRELATED = "  - inputs: [operations.burn, operations.recovery_start]\n"
 
@@ -364,6 +375,9 @@ CASES = [
          "'operations.recovery_start' is fixed (operations.recovery_start.fixed), so it "
          "cannot be correlated", path="correlations[0].inputs[1]",
          line=line_of(STANDALONE, CORRELATED)),
+    Case("correlated_input_fixed_by_the_option", option_correlating_its_fixed_input,
+         "'operations.burn' is fixed (operations.burn.fixed), so it cannot be correlated",
+         path="correlations[0].inputs[1]", line=7, name="option.yaml"),
     Case("phase_shares_sum_zero", broken(appended(phases(
         design=0, engineering=0, validation=0, industrialisation=0))),
          "the phase shares can sum to 0", path="development.phases", line=END + 3),

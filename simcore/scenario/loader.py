@@ -67,7 +67,7 @@ def load_scenario(file: str | Path, *, seeds_dir: Path | None = None,
         facts = load_facts(seeds_dir or find_seeds(file))
     scenario = validate(doc, Scenario, context={"facts": facts})
     _check_provenance(scenario, doc, facts)
-    _check_correlations(scenario, doc)
+    _check_correlations(scenario, doc, files)
     return Loaded(scenario, file, doc, facts, files)
 
 
@@ -87,18 +87,37 @@ def _fact_path(doc: Document, path: str | None) -> PathKey:
     return (*key, "fact") if (*key, "fact") in doc.lines else key
 
 
-def _check_correlations(scenario: Scenario, doc: Document) -> None:
+def _check_correlations(scenario: Scenario, doc: Document, files: list[Path]) -> None:
     """Unknown or fixed inputs or an impossible matrix, reported with file and line."""
-    from simcore.uncertainties.inputs import collect, correlation_matrix, fixed_correlated
+    from simcore.uncertainties.inputs import collect, correlation_matrix
 
     try:
         correlation_matrix(scenario, [i.name for i in collect(scenario)])
-        fixed = fixed_correlated(scenario)
+        fixed = _fixed_where_correlated(scenario, doc, files)
         if fixed:
             raise InputError(fixed)
     except InputError as exc:
         raise InputError([Problem(p.message, *doc.where(parse_dotted(p.path)), p.path)
                           for p in exc.problems]) from None
+
+
+def _fixed_where_correlated(scenario: Scenario, doc: Document, files: list[Path]
+                            ) -> list[Problem]:
+    """A correlation naming an input fixed in its own file or in a base of it. An option
+    that fixes an input its base correlates holds it fixed, as a sweep does: the pair is
+    left out."""
+    from simcore.uncertainties.inputs import fixed_correlated
+
+    order = {f.resolve(): i for i, f in enumerate(files)}
+
+    def rank(path: PathKey) -> int:
+        return order.get(Path(doc.where(path)[0]).resolve(), len(files))
+
+    return [Problem(f"'{name}' is fixed ({name}.fixed), so it cannot be correlated; give "
+                    "it a distribution, or drop it from this correlation",
+                    path=f"correlations[{k}].inputs[{j}]")
+            for k, j, name in fixed_correlated(scenario)
+            if rank(("correlations", k)) >= rank((*parse_dotted(name), "fixed"))]
 
 
 def resolve(file: Path, chain: tuple[Path, ...] = (), root: Path | None = None

@@ -95,15 +95,13 @@ def collect(scenario: Scenario) -> list[Input]:
     return sorted(found, key=lambda i: i.name)
 
 
-def fixed_correlated(scenario: Scenario) -> list[Problem]:
-    """A correlation naming an input the scenario fixes: as written, a mistake (the pair
-    would be left out). A sweep point or an override that fixes an input is fine: the
-    pair is left out of :func:`correlation_matrix` silently."""
+def fixed_correlated(scenario: Scenario) -> list[tuple[int, int, str]]:
+    """``(k, j, name)`` of each input ``correlations[k].inputs[j]`` that the scenario
+    fixes. As written with the correlation, a mistake (the pair would be left out); a
+    sweep point, an override or an option over a base that holds the input fixed is
+    fine: :func:`correlation_matrix` leaves the pair out."""
     known = dict(quantities(scenario))
-    return [Problem(f"'{name}' is fixed ({name}.fixed), so it cannot be correlated; give it "
-                    "a distribution, or drop it from this correlation",
-                    path=f"correlations[{k}].inputs[{j}]")
-            for k, corr in enumerate(scenario.correlations)
+    return [(k, j, name) for k, corr in enumerate(scenario.correlations)
             for j, name in enumerate(corr.inputs)
             if name in known and known[name].kind == "fixed"]
 
