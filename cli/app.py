@@ -16,9 +16,11 @@ from cli import (
     validate_cmd,
 )
 from cli.common import STATE
+from cli.usage import OneLineUsage
 
 app = typer.Typer(
     name="sim",
+    cls=OneLineUsage,
     help="Strategic scenario simulator: Monte Carlo cash and launch schedules per option.",
     no_args_is_help=True,
     add_completion=False,

@@ -114,6 +114,28 @@ CLI_CASES = [
     CliCase("run_set_twice", ("run", STANDALONE, "-n", "50", "--set", "floor.fixed=5",
                               "--set", "floor.fixed=6"), 2,
             "--set: 'floor.fixed' is given twice (5 and 6); give each path once"),
+    # usage errors: one line naming the command and the option (was a boxed panel)
+    CliCase("run_draws_zero", ("run", STANDALONE, "-n", "0"), 2,
+            "error: sim run: --draws: expected at least 1, got 0 (see 'sim run --help')"),
+    CliCase("run_draws_not_a_number", ("run", STANDALONE, "-n", "many"), 2,
+            "sim run: --draws: expected a whole number, got 'many'"),
+    CliCase("run_currency_unknown", ("run", STANDALONE, "--currency", "XYZ"), 2,
+            "sim run: --currency: 'XYZ' is not one of 'USD', 'JPY', 'EUR'"),
+    CliCase("run_store_unknown", ("run", STANDALONE, "--store", "bogus"), 2,
+            "sim run: --store: 'bogus' is not one of 'auto', 'memory', 'disk'"),
+    CliCase("run_unknown_option", ("run", STANDALONE, "--bogus"), 2,
+            "sim run: no such option: --bogus"),
+    CliCase("run_extra_argument", ("run", STANDALONE, STANDALONE), 2,
+            "sim run: got unexpected extra argument"),
+    CliCase("compare_missing_argument", ("compare",), 2,
+            "sim compare: missing argument 'scenarios'"),
+    CliCase("sweep_option_without_value", ("sweep", STANDALONE, "-n"), 2,
+            "sim sweep: option '-n' requires an argument"),
+    CliCase("sweep_draws_above_bound", (*SWEEP[:-1], "60000000"), 2,
+            "sim sweep: --draws: expected at most 50000000, got 60000000"),
+    CliCase("unknown_command", ("nosuch",), 2, "error: sim: no such command 'nosuch'"),
+    CliCase("unknown_option_with_a_newline", ("run", STANDALONE, "--bo\nerror: forged"), 2,
+            "no such option: --bo\\x0aerror: forged"),
 ]
 
 
@@ -123,9 +145,27 @@ def test_bad_arguments_refused_in_one_line(case: CliCase, tmp_path: Path):
     result = invoke(*(a.replace("{tmp}", str(tmp_path)) for a in case.args))
     assert result.exit_code == case.code, result.output
     assert case.phrase in " ".join(result.stderr.split()), result.stderr
-    if case.code == 2 and "Usage" not in result.stderr:
+    assert "Usage" not in result.stderr and "─" not in result.stderr   # no panel
+    if case.code == 2:
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr   # one line
     assert not (tmp_path / "a_file" / "out").exists()
+
+
+def test_every_command_reports_a_usage_error_in_one_line():
+    """Every command: an unknown option is one line naming it, exit 2; --help still works."""
+    from cli.app import app as the_app
+
+    names = [c.name for c in the_app.registered_commands]
+    assert {"run", "sweep", "compare", "report", "validate"} <= set(names)
+    for name in names:
+        result = invoke(name, "--no-such-option")
+        assert result.exit_code == 2, (name, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, (name, result.stderr)
+        assert lines[0].startswith(f"error: sim {name}: no such option: --no-such-option"), \
+            lines[0]
+        helped = invoke(name, "--help")
+        assert helped.exit_code == 0 and "Usage" in helped.stdout, (name, helped.output)
 
 
 # --- output folders that cannot be written -----------------------------------------------
