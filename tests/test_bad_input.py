@@ -302,6 +302,10 @@ CASES = [
     Case("discrete_probs_not_one",
          broken(sub(CASH, "    discrete: {values: [11, 13, 15], probs: [0.2, 0.3, 0.3]}\n")),
          "probabilities summing to 1, got sum 0.8", path="balance.opening_cash", line=19),
+    Case("discrete_prob_outside_0_1",   # they sum to 1: say which one is not a probability
+         broken(sub(CASH, "    discrete: {values: [11, 15], probs: [1.5, -0.5]}\n")),
+         "discrete.probs: each probability must be between 0 and 1; got 1.5 (probs[0]), "
+         "-0.5 (probs[1])", path="balance.opening_cash", line=19),
     Case("debt_without_coupon",
          broken(sub("    coupon:\n      pert: {min: 0.055, mode: 0.068, max: 0.085}\n"
                     "      unit: fraction\n"

@@ -327,7 +327,11 @@ def _build(q: Quantity, val: _Values) -> d.Dist:
     if len(spec.values) != len(spec.probs):
         raise _rule("discrete: {a} values but {b} probs; give one probability per value",
                     a=len(spec.values), b=len(spec.probs))
-    if any(p < 0 or p > 1 for p in spec.probs) or abs(sum(spec.probs) - 1.0) > 1e-9:
+    bad = [f"{p:g} (probs[{i}])" for i, p in enumerate(spec.probs) if not 0 <= p <= 1]
+    if bad:
+        raise _rule("discrete.probs: each probability must be between 0 and 1; got {bad}",
+                    bad=", ".join(bad))
+    if abs(sum(spec.probs) - 1.0) > 1e-9:
         raise _rule("discrete.probs must be probabilities summing to 1, got sum {s}",
                     s=f"{sum(spec.probs):g}")
     return d.Discrete(tuple(val(v, "discrete.values") for v in spec.values), tuple(spec.probs))
