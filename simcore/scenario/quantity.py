@@ -322,8 +322,11 @@ def _build(q: Quantity, val: _Values) -> d.Dist:
         if not 0.0 <= p <= 1.0:
             raise _rule("bernoulli.p must be a probability in [0, 1], got {p}", p=f"{p:g}")
         return d.Bernoulli(p, val(q.bernoulli.impact, "bernoulli.impact"))
-    spec = q.discrete
-    assert spec is not None  # one key is guaranteed by _check
+    assert q.discrete is not None  # one key is guaranteed by _check
+    return _discrete(q.discrete, val)
+
+
+def _discrete(spec: DiscreteSpec, val: _Values) -> d.Dist:
     if len(spec.values) != len(spec.probs):
         raise _rule("discrete: {a} values but {b} probs; give one probability per value",
                     a=len(spec.values), b=len(spec.probs))
