@@ -106,13 +106,15 @@ def _write(out_dir: Path, force: bool, data: dict, result, json_out: bool) -> No
     from simcore.analysis.compare import comparison_csv
     from simcore.outputs import plots
     from simcore.outputs.files import write_json
-    from simcore.outputs.folders import atomic_folder
+    from simcore.outputs.folders import atomic_folder, write_each, writing
 
     with atomic_folder(out_dir, force, "sim compare") as tmp:
-        write_json(tmp / "compare.json", data)
-        (tmp / "compare.csv").write_text(comparison_csv(data), encoding="utf-8")
+        write_each(tmp, out_dir, {
+            "compare.json": lambda p: write_json(p, data),
+            "compare.csv": lambda p: p.write_text(comparison_csv(data), encoding="utf-8")})
         if plots.available():   # compare_cash, compare_distributions, compare_launches
-            plots.compare_charts(result, tmp)
+            with writing(f"the charts in {out_dir}", whole=True):
+                plots.compare_charts(result, tmp)
         elif not json_out:
             err.print("note: charts skipped: install the plot extra (pip install -e "
                       "'.[plot]')")

@@ -346,21 +346,30 @@ def _write(folder: Path, data: dict, quiet: bool) -> None:
     import json
 
     from simcore.outputs import plots
-    from simcore.outputs.folders import write_atomic, write_atomic_with, write_marker
+    from simcore.outputs.folders import (
+        write_atomic,
+        write_atomic_with,
+        write_marker,
+        writing,
+    )
     from simcore.outputs.lock import acquire, release
 
     folder.mkdir(parents=True, exist_ok=True)
     acquire(folder)
     try:
-        write_marker(folder, "sim sweep")
-        write_atomic(folder / "sweep.json", json.dumps(data, indent=2) + "\n")
+        with writing(folder / "sim-manifest.json"):
+            write_marker(folder, "sim sweep")
+        with writing(folder / "sweep.json"):
+            write_atomic(folder / "sweep.json", json.dumps(data, indent=2) + "\n")
         if data.get("points"):
-            write_atomic(folder / "sweep.csv", sweep_csv(data))
+            with writing(folder / "sweep.csv"):
+                write_atomic(folder / "sweep.csv", sweep_csv(data))
         if data.get("tornado"):
             if plots.available():
                 shown = chart_safe(data)
-                write_atomic_with(folder / "tornado.png",
-                                  lambda p: plots.tornado_chart(shown, p))
+                with writing(folder / "tornado.png"):
+                    write_atomic_with(folder / "tornado.png",
+                                      lambda p: plots.tornado_chart(shown, p))
             elif not quiet:
                 err.print("note: tornado.png skipped: install the plot extra")
     finally:

@@ -210,7 +210,44 @@ def test_full_disk_fails_with_its_cause_and_leaves_nothing(tmp_path: Path, monke
                     str(tmp_path / "out"))
     assert result.exit_code == 1, result.output
     assert "error: [Errno 28] No space left on device" in result.stderr
+    line = " ".join(result.stderr.split())
+    assert f"while writing {tmp_path / 'out' / 'draws.npz'} (nothing was written" in line
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []   # no folder, temp or lock
+
+
+@pytest.mark.parametrize("stage", ["summary.json", "sim-manifest.json"])
+def test_full_disk_names_the_file_it_was_writing(tmp_path: Path, monkeypatch, stage: str):
+    """Whichever file fills the disk is the one the line names."""
+    import simcore.outputs.files as files
+    import simcore.outputs.folders as folders
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files if stage == "summary.json" else folders,
+                        "write_json" if stage == "summary.json" else "write_marker", full)
+    result = invoke("run", STANDALONE, "-n", "50", "--no-checks", "--quiet", "--out",
+                    str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    line = " ".join(result.stderr.split())
+    assert f"No space left on device while writing {tmp_path / 'out' / stage}" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_full_disk_in_a_sweep_names_the_point(tmp_path: Path, monkeypatch):
+    import simcore.analysis.sweep as sweep_mod
+
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sweep_mod, "write_atomic", full)
+    result = invoke("sweep", STANDALONE, "-p", "capex.base=0.5", "-n", "50", "-q", "--out",
+                    str(tmp_path / "sw"))
+    assert result.exit_code == 1, result.output
+    line = " ".join(result.stderr.split())
+    assert f"No space left on device while writing {tmp_path / 'sw' / 'points'}/" in line
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 # --- signals and concurrent writers ----------------------------------------------------

@@ -24,7 +24,7 @@ from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments, scenario_digest
 from simcore.outcomes import stats
 from simcore.outcomes.registry import Thresholds, outcomes_for
-from simcore.outputs.folders import write_atomic, write_marker
+from simcore.outputs.folders import write_atomic, write_marker, writing
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, once_each, shown, with_overrides
@@ -155,4 +155,5 @@ def _saved(folder: Path, points: list[dict], key: dict) -> tuple[dict[int, dict]
 
 
 def _write_atomic(path: Path, data: dict) -> None:
-    write_atomic(path, json.dumps(data, sort_keys=True))
+    with writing(path):
+        write_atomic(path, json.dumps(data, sort_keys=True))

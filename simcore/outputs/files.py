@@ -15,7 +15,7 @@ import numpy as np
 from simcore.analysis.summary import FAN
 from simcore.experiments.result import RunResult
 from simcore.outcomes.registry import Thresholds
-from simcore.outputs.folders import atomic_folder
+from simcore.outputs.folders import atomic_folder, write_each
 
 Writer = Callable[[Path], None]
 
@@ -136,12 +136,16 @@ def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
     ``extra`` maps a file name to a function writing it at a given path.
     Returns the names written.
     """
+    steps: dict[str, Writer] = {
+        "summary.json": lambda p: write_json(p, summary),
+        "cash_percentiles.csv": lambda p: _text(p, percentiles_csv(summary)),
+        "draws.npz": lambda p: save_npz(p, draws_members(res))}
+    if "launches" in summary:
+        steps["launches.csv"] = lambda p: _text(p, launches_csv(summary))
     with atomic_folder(folder, force, "sim run") as tmp:
-        write_json(tmp / "summary.json", summary)
-        (tmp / "cash_percentiles.csv").write_text(percentiles_csv(summary), encoding="utf-8")
-        save_npz(tmp / "draws.npz", draws_members(res))
-        if "launches" in summary:
-            (tmp / "launches.csv").write_text(launches_csv(summary), encoding="utf-8")
-        for name, writer in (extra or {}).items():
-            writer(tmp / name)
+        write_each(tmp, folder, {**steps, **(extra or {})})
         return sorted(p.name for p in tmp.iterdir())
+
+
+def _text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

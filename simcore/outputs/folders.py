@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from simcore import __version__
-from simcore.errors import InputError, Problem
+from simcore.errors import InputError, Problem, RunError
 from simcore.outputs.lock import acquire, release
 
 MARKER = "sim-manifest.json"
@@ -48,6 +48,29 @@ def as_created(path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(path, (0o777 if Path(path).is_dir() else 0o666) & ~mask)
+
+
+@contextlib.contextmanager
+def writing(what: Path | str, whole: bool = False) -> Iterator[None]:
+    """An OSError (a full disk, a quota, a folder gone) while writing ``what`` as one
+    line naming it: ``[Errno 28] No space left on device while writing out/draws.npz``;
+    ``whole``: in a folder written whole or not at all, so nothing of it was kept."""
+    try:
+        yield
+    except OSError as exc:
+        why = f"[Errno {exc.errno}] {exc.strerror}" if exc.errno and exc.strerror else \
+            str(exc) or type(exc).__name__
+        kept = " (nothing was written: the folder is written whole or not at all)" \
+            if whole else ""
+        raise RunError(f"{why} while writing {what}{kept}") from exc
+
+
+def write_each(tmp: Path, folder: Path, steps: dict[str, Callable[[Path], None]]) -> None:
+    """Each step writes its file (by name) into ``tmp``, the temporary folder of
+    :func:`atomic_folder` for ``folder``; a failure names the file it was writing."""
+    for name, write in steps.items():
+        with writing(Path(folder) / name, whole=True):
+            write(tmp / name)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -146,6 +169,19 @@ def check_writable(folder: Path) -> None:
                                      "another --out", folder)) from None
 
 
+def _into_place(tmp: Path, folder: Path, force: bool) -> None:
+    as_created(tmp)      # mkdtemp makes it private; a plain mkdir would not
+    if folder.exists():
+        check_target(folder, force)   # again: it may have changed during the run
+        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+        old.rmdir()
+        folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(folder)
+
+
 def remove_sim_folder(folder: Path) -> None:
     """Delete a folder sim wrote (checked again here, whatever the caller checked)."""
     if not is_sim_folder(folder):
@@ -163,17 +199,10 @@ def atomic_folder(folder: Path, force: bool, command: str = "sim") -> Iterator[P
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         yield tmp
-        write_marker(tmp, command)
-        as_created(tmp)      # mkdtemp makes it private; a plain mkdir would not
-        if folder.exists():
-            check_target(folder, force)   # again: it may have changed during the run
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
-            old.rmdir()
-            folder.rename(old)
-            tmp.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(folder)
+        with writing(folder / MARKER, whole=True):
+            write_marker(tmp, command)
+        with writing(f"{folder} (moving the finished files into place)", whole=True):
+            _into_place(tmp, folder, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
