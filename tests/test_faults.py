@@ -136,12 +136,19 @@ CLI_CASES = [
     CliCase("unknown_command", ("nosuch",), 2, "error: sim: no such command 'nosuch'"),
     CliCase("unknown_option_with_a_newline", ("run", STANDALONE, "--bo\nerror: forged"), 2,
             "no such option: --bo\\x0aerror: forged"),
+    CliCase("run_case_fifo", ("run", STANDALONE, "-n", "50", "--case", "{tmp}/a_fifo.yaml"), 2,
+            "a_fifo.yaml: not a regular file (a FIFO, socket or device); sim reads a case only "
+            "from a regular file"),
+    CliCase("run_case_folder", ("run", STANDALONE, "-n", "50", "--case", "{tmp}/a_dir.yaml"),
+            2, "a_dir.yaml: expected a case, found a folder"),
 ]
 
 
 @pytest.mark.parametrize("case", CLI_CASES, ids=[c.id for c in CLI_CASES])
 def test_bad_arguments_refused_in_one_line(case: CliCase, tmp_path: Path):
     (tmp_path / "a_file").write_text("not a folder\n")
+    os.mkfifo(tmp_path / "a_fifo.yaml")   # a read would wait for a writer
+    (tmp_path / "a_dir.yaml").mkdir()
     result = invoke(*(a.replace("{tmp}", str(tmp_path)) for a in case.args))
     assert result.exit_code == case.code, result.output
     assert case.phrase in " ".join(result.stderr.split()), result.stderr

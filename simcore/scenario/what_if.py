@@ -68,7 +68,7 @@ def find_case(name: str, near: list[Path]) -> Path:
     the scenarios' folder, inside it, or in the current folder."""
     given = Path(name)
     if given.suffix in (".yaml", ".yml"):
-        if given.is_file():
+        if given.exists() or given.is_symlink():   # a FIFO or a folder: read_text says so
             return given
         raise InputError(Problem(f"no case file '{name}'", path="--case"))
     places: list[Path] = []
@@ -76,7 +76,7 @@ def find_case(name: str, near: list[Path]) -> Path:
         places += [file.resolve().parent.parent / "cases", file.resolve().parent / "cases"]
     places.append(Path.cwd() / "cases")
     for folder in dict.fromkeys(places):
-        if (folder / f"{name}.yaml").is_file():
+        if (folder / f"{name}.yaml").exists():
             return folder / f"{name}.yaml"
     raise InputError(Problem(f"no case '{name}': looked for {name}.yaml in "
                              f"{', '.join(str(p) for p in dict.fromkeys(places))}",
