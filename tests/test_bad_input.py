@@ -369,6 +369,18 @@ CASES = [
          "is 2022-09, before the timeline's start 2025-04, so its phases (and launch) would "
          "run before the start; for a programme already in development drop 'dev_start' and "
          "give 'schedule.stands'", path="programmes.sentra.dev_start", line=141),
+    Case("programme_without_launch_or_schedule",
+         broken(sub("    launch:\n      triangular: {min: 2025-10, mode: 2025-12, max: "
+                    "2026-04}\n      unit: date\n      fact: sentra_redesign_na_launch\n", "")),
+         "needs 'launch' (a date input) or 'schedule' (the schedule engine sets the launch); "
+         "neither is given", path="programmes.sentra", line=134),
+    Case("programme_with_launch_and_schedule",
+         broken(sub("    launch:\n      triangular: {min: 2025-10, mode: 2025-12, max: 2026-04}\n",
+                    "    schedule: {cycle: {fixed: 30, unit: months, assumption: test input}}\n"
+                    "    launch:\n      triangular: {min: 2025-10, mode: 2025-12, max: "
+                    "2026-04}\n")),
+         "give either 'launch' (a date input) or 'schedule' (the schedule engine sets the "
+         "launch), not both", path="programmes.sentra", line=134),
     Case("duplicate_correlation_pair", broken(appended(
         "correlations:\n"
         "  - {inputs: [operations.burn, operations.steady], rho: 0.5, assumption: one}\n"

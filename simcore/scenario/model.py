@@ -201,9 +201,12 @@ class Programme(Strict):
 
     @model_validator(mode="after")
     def _one_launch(self) -> Programme:
-        if (self.launch is None) == (self.schedule is None):
+        if self.launch is not None and self.schedule is not None:
             raise ValueError("give either 'launch' (a date input) or 'schedule' (the schedule "
                              "engine sets the launch), not both")
+        if self.launch is None and self.schedule is None:
+            raise ValueError("needs 'launch' (a date input) or 'schedule' (the schedule engine "
+                             "sets the launch); neither is given")
         stands = self.schedule is not None and self.schedule.stands is not None
         if stands and self.dev_start is not None:
             raise ValueError("with schedule.stands the programme starts at the timeline's "
