@@ -381,6 +381,13 @@ CASES = [
                     "2026-04}\n")),
          "give either 'launch' (a date input) or 'schedule' (the schedule engine sets the "
          "launch), not both", path="programmes.sentra", line=134),
+    Case("window_reversed_no_union_tag",   # the path was ...target.sourced-window
+         broken(sub("    plant: aguascalientes\n    target: 2025-12\n",
+                    "    plant: aguascalientes\n    target:\n      window: [2025-12, 2025-04]\n"
+                    "      to_market: {fixed: 2, unit: months, assumption: test input}\n"
+                    "      fact: sentra_redesign_na_launch\n")),
+         "2025-12 is after 2025-04; give [first month, last month]",
+         path="programmes.sentra.target.window", line=139, match=r"^(?!.*sourced-window)"),
     Case("duplicate_correlation_pair", broken(appended(
         "correlations:\n"
         "  - {inputs: [operations.burn, operations.steady], rho: 0.5, assumption: one}\n"

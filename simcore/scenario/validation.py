@@ -36,7 +36,7 @@ def problems_from(exc: ValidationError, doc: Document, payload: Any) -> list[Pro
     seen: set[tuple[str, str]] = set()
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        path = _data_path(payload, err["loc"])
+        path = _data_path(payload, err["loc"], missing=err["type"] == "missing")
         if err["type"] == "unknown_key":
             path = (*path, err["ctx"]["key"])
         path, msg = _named_path(payload, path, _message(err))
@@ -49,8 +49,10 @@ def problems_from(exc: ValidationError, doc: Document, payload: Any) -> list[Pro
     return _prefer_specific(out)
 
 
-def _data_path(payload: Any, loc: tuple) -> PathKey:
-    """Keep the parts of a pydantic ``loc`` that exist in the data (drop union tags)."""
+def _data_path(payload: Any, loc: tuple, missing: bool = False) -> PathKey:
+    """Keep the parts of a pydantic ``loc`` that exist in the data: the user's own keys
+    and indices, never a union's tag (``sourced-window``, ``function-after[...]``); and,
+    for a missing required key (``missing``), its name."""
     path: list[str | int] = []
     node = payload
     for part in loc:
@@ -60,8 +62,8 @@ def _data_path(payload: Any, loc: tuple) -> PathKey:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
             path.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and part not in node and (
-                part == loc[-1]):
+        elif missing and isinstance(node, dict) and isinstance(part, str) and (
+                part not in node and part == loc[-1]):
             path.append(part)  # a missing required key: name it
     return tuple(path)
 
@@ -103,7 +105,8 @@ def _message(err: dict) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "string_type",
-                "literal_error", "dict_type", "list_type", "model_type", "bool_type"):
+                "literal_error", "dict_type", "list_type", "model_type", "bool_type",
+                "tuple_type"):
         got = err.get("input")
         shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
         msg = f"{msg}; got {shown}"
