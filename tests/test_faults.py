@@ -141,6 +141,20 @@ CLI_CASES = [
             "from a regular file"),
     CliCase("run_case_folder", ("run", STANDALONE, "-n", "50", "--case", "{tmp}/a_dir.yaml"),
             2, "a_dir.yaml: expected a case, found a folder"),
+    # a wrong path says what is there (was '(there: none)' under a value or a list)
+    CliCase("sweep_param_under_a_value", ("sweep", STANDALONE, "-p", "floor.fixed.x=1", "-n",
+                                          "50"), 2,
+            "floor.fixed.x: no 'x' under floor.fixed (it is a value, "),
+    CliCase("sweep_param_key_of_a_list", ("sweep", STANDALONE, "-p", "correlations.x=1", "-n",
+                                          "50"), 2,
+            "no 'x' under correlations (a list of 1: name an item by its index, e.g. "
+            "correlations[0])"),
+    CliCase("sweep_param_index_beyond_a_list", ("sweep", STANDALONE, "-p",
+                                                "correlations[0].inputs[7]=1", "-n", "50"), 2,
+            "no [7] under correlations[0].inputs (a list of 2: [0] to [1])"),
+    CliCase("sweep_param_under_a_text", ("sweep", STANDALONE, "-p",
+                                         "correlations[0].inputs[0].x=1", "-n", "50"), 2,
+            "(it is a value, 'operations.burn', not a section)"),
 ]
 
 

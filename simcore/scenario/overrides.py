@@ -17,7 +17,7 @@ from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
 from simcore.scenario.quantity import DIST_KEYS
 from simcore.scenario.validation import validate
-from simcore.scenario.yamlio import Document, PathKey, parse_dotted
+from simcore.scenario.yamlio import Document, PathKey, dotted, parse_dotted
 
 Value = float | str
 
@@ -102,10 +102,25 @@ def _child(node: Any, part, so_far, path: str) -> Any:
         return node[part]
     if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
         return node[part]
-    keys = (", ".join(map(str, node)) if isinstance(node, dict) else
-            f"[0] to [{len(node) - 1}]" if isinstance(node, list) and node else "none")
-    where = ".".join(map(str, so_far[:-1])) or "the top level"
-    raise InputError(Problem(f"no '{part}' under {where} (there: {keys})", path=path))
+    where = dotted(so_far[:-1]) or "the top level"
+    shown = f"[{part}]" if isinstance(part, int) else f"'{part}'"
+    raise InputError(Problem(f"no {shown} under {where} ({_there(node, part, where)})",
+                             path=path))
+
+
+def _there(node: Any, part: str | int, where: str) -> str:
+    """What there is at a place a path goes through, for the message of a wrong path."""
+    if isinstance(node, dict):
+        return f"there: {', '.join(map(str, node))}" if node else "it is empty"
+    if isinstance(node, list):
+        if not node:
+            return "an empty list"
+        items = "[0]" if len(node) == 1 else f"[0] to [{len(node) - 1}]"
+        if isinstance(part, int):
+            return f"a list of {len(node)}: {items}"
+        return f"a list of {len(node)}: name an item by its index, e.g. {where}[0]"
+    value = f"'{node}'" if isinstance(node, str) else shown(node)
+    return f"it is a value, {value[:60]}{'...' if len(value) > 60 else ''}, not a section"
 
 
 def with_overrides(loaded: Loaded, overrides: dict[str, Value]) -> Scenario:
