@@ -251,3 +251,36 @@ def test_template_is_package_data():
 
     folder = resources.files("simcore.outputs") / "templates"
     assert (folder / "report.html.j2").is_file() and (folder / "report.css").is_file()
+
+
+def test_control_characters_are_drawn_and_shown_as_escapes(tmp_path, write_yaml, recwarn):
+    """A title with an escape sequence and a bell: no 'Glyph missing' warning (which
+    printed them raw on the terminal), and the page shows them as escapes."""
+    sc = by_hand(title="Esc \x1b[31mred\x07 bell", months=12, burn=-1.0, steady=1.0)
+    out = tmp_path / "esc"
+    r = invoke("report", str(write_yaml(sc)), "-n", "200", "--tornado-draws", "20",
+               "--sobol", "0", "--out", str(out), "-q")
+    assert r.exit_code == 0, r.output
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    assert "\x1b" not in r.output and "\x07" not in r.output
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Esc \\x1b[31mred\\x07 bell" in text
+
+
+def test_every_text_of_a_chart_is_saved_visible(tmp_path, recwarn):
+    """Titles, legend labels and fixed tick labels (set again from their formatter when
+    drawn) lose their control characters; line breaks stay."""
+    from simcore.outputs.charts.base import figure, save
+
+    fig = figure(4, 3)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="line \x1b[1m")
+    ax.set_yticks([0, 1], ["tick\u202e", "two\nlines"])
+    ax.set_title("title \x07")
+    ax.legend()
+    fig.suptitle("sup \x1b")
+    save(fig, tmp_path / "chart.png")
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    assert ax.get_title() == "title \\x07" and fig.get_suptitle() == "sup \\x1b"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["tick\\u202e", "two\nlines"]

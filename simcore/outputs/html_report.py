@@ -48,7 +48,15 @@ def _environment():
         raise MissingReportExtra(f"sim report needs Jinja2: {INSTALL}") from None
     return jinja2.Environment(loader=jinja2.PackageLoader("simcore.outputs", "templates"),
                               autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined)
+                              undefined=jinja2.StrictUndefined, finalize=_visible)
+
+
+def _visible(value: object) -> object:
+    """Text on the page with control characters as escapes (``\\x1b``), as on the charts:
+    a raw escape sequence is invalid HTML, and reaches a terminal that shows the file."""
+    from simcore.outputs.charts.base import visible
+
+    return visible(value) if type(value) is str else value
 
 
 def context(data: ReportData, charts: dict) -> dict:

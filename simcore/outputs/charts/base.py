@@ -57,10 +57,24 @@ def available() -> bool:
 
 
 def save(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` to ``path`` (the format from its suffix, PNG for ``.png``)."""
+    """Write ``fig`` to ``path`` (the format from its suffix, PNG for ``.png``), every
+    text on it :func:`visible`."""
+    from simcore.outputs.charts.visible import visible_texts
+
     path = Path(path)
+    visible_texts(fig)
     fig.savefig(path)
     return path
+
+
+def visible(text: str) -> str:
+    """``text`` with each control or other non-printable character (an escape sequence's
+    ESC, a bell, a bidi override) written as its escape (``\\x1b``); line breaks kept. No
+    font has a glyph for them: drawn raw they are boxes, and matplotlib's 'Glyph
+    missing' warning would print them raw on the terminal."""
+    return "\n".join("".join(ch if ch.isprintable() else
+                             ch.encode("unicode_escape").decode("ascii") for ch in line)
+                     for line in text.split("\n"))
 
 
 def month_dates(start: str | tuple[int, int], x: Sequence[float] | np.ndarray) -> np.ndarray:
