@@ -184,6 +184,8 @@ def _executed_on(data: dict, loaded, params, settings, executor, out_dir: Path |
         for name in res.unreadable:
             err.print(f"warning: points/{printable(name)} could not be read (corrupt or "
                       "truncated); recomputed", markup=False, highlight=False)
+        if resume and out_dir is not None:
+            err.print(res.resumed(), markup=False, highlight=False)
     if tornado_metric:
         with LazyProgress(1, "tornado", quiet) as bar:
             data["tornado"] = tornado(loaded, settings, tornado_metric, executor,

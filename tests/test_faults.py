@@ -325,6 +325,7 @@ def test_corrupt_point_recomputed_with_a_warning(tmp_path: Path):
     victim.write_text('{"params": {"capex.base": 0.5}, "metr')   # truncated
     result, again = sweep_points(STANDALONE, out, "--resume")
     assert f"warning: points/{victim.name} could not be read" in result.stderr
+    assert "resumed: 1 point reused, 1 recomputed (1 corrupt)" in result.stderr
     assert again["skipped"] == 1 and again["points"] == first["points"]
     assert json.loads(victim.read_text())["metrics"]   # rewritten whole
 
@@ -336,8 +337,24 @@ def test_changed_scenario_is_recomputed_on_resume(tmp_path: Path):
     _, first = sweep_points(str(scenario), tmp_path / "sw")
     title = text.split("\ntitle: ", 1)[1].split("\n", 1)[0]
     scenario.write_text(text.replace(f"title: {title}", "title: edited", 1), encoding="utf-8")
-    _, again = sweep_points(str(scenario), tmp_path / "sw", "--resume")
+    result, again = sweep_points(str(scenario), tmp_path / "sw", "--resume")
     assert again["skipped"] == 0
+    assert "resumed: 0 points reused, 2 recomputed (2 stale)" in result.stderr
+
+
+def test_a_resumed_sweep_says_what_it_reused_on_stderr_only(tmp_path: Path):
+    """The count goes to stderr: stdout stays the JSON alone."""
+    out = tmp_path / "sw"
+    args = ("sweep", STANDALONE, "-p", "capex.base=0.5,1.0,1.5", "-n", "100", "--out",
+            str(out))
+    assert invoke(*args, "-q").exit_code == 0
+    sorted((out / "points").glob("*.json"))[0].unlink()   # one point lost
+    result = invoke(*args, "--resume", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["skipped"] == 2
+    assert "resumed" not in result.stdout
+    assert "resumed: 2 points reused, 1 recomputed" in result.stderr
+    assert "resumed" not in invoke(*args, "-q", "--force").stderr   # not resumed: no line
 
 
 def test_planted_links_are_not_followed(tmp_path: Path):

@@ -71,9 +71,20 @@ class SweepResult:
     skipped: int = 0
     settings: dict = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)   # point files recomputed
+    stale: int = 0   # saved points of another scenario or settings, recomputed
 
     def to_dict(self) -> dict:
         return {"params": self.params, "settings": self.settings, "points": self.points}
+
+    def resumed(self) -> str:
+        """``resumed: 7 points reused, 3 recomputed (1 corrupt, 1 stale)``: what a resumed
+        sweep took from its folder and what it computed again (corrupt: a point file that
+        could not be read; stale: one saved from another scenario or settings)."""
+        again = len(self.points) - self.skipped
+        why = [f"{n} {what}" for n, what in ((len(self.unreadable), "corrupt"),
+                                             (self.stale, "stale")) if n]
+        return (f"resumed: {self.skipped} point{'s' * (self.skipped != 1)} reused, {again} "
+                "recomputed" + (f" ({', '.join(why)})" if why else ""))
 
     def column(self, metric: str) -> np.ndarray:
         """One metric over the points, as an array (None -> NaN)."""
@@ -109,13 +120,14 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
     digest = scenario_digest(loaded.scenario)
     done: dict[int, dict] = {}
     unreadable: list[str] = []
+    stale = 0
     folder = Path(out_dir) / "points" if out_dir is not None else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         write_marker(folder.parent, "sim sweep")
         if resume:
-            done, unreadable = _saved(folder, points, {"settings": sdict,
-                                                       "scenario_sha256": digest})
+            done, unreadable, stale = _saved(folder, points, {"settings": sdict,
+                                                              "scenario_sha256": digest})
     skipped = len(done)
     todo = [i for i in range(len(points)) if i not in done]
     tasks = [PointTask(with_overrides(loaded, points[i]), tuple(points[i].items()), sdict)
@@ -131,15 +143,18 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
         if progress:
             progress(len(done), len(points))
     return SweepResult([done[i] for i in range(len(points))], [p for p, _ in params], skipped,
-                       sdict, unreadable)
+                       sdict, unreadable, stale)
 
 
-def _saved(folder: Path, points: list[dict], key: dict) -> tuple[dict[int, dict], list[str]]:
+def _saved(folder: Path, points: list[dict], key: dict
+           ) -> tuple[dict[int, dict], list[str], int]:
     """The points already in ``folder`` computed from the same scenario (its SHA-256) and
-    settings, by index; and the names of point files that could not be read (corrupt or
-    truncated: they are recomputed and overwritten)."""
+    settings, by index; the names of point files that could not be read (corrupt or
+    truncated: they are recomputed and overwritten); and how many were stale (of another
+    scenario or settings: recomputed too)."""
     done: dict[int, dict] = {}
     unreadable: list[str] = []
+    stale = 0
     for i, p in enumerate(points):
         f = folder / f"{point_key(p)}.json"
         if not f.exists():
@@ -149,9 +164,11 @@ def _saved(folder: Path, points: list[dict], key: dict) -> tuple[dict[int, dict]
             same = rec.get("params") == p and all(rec.get(k) == v for k, v in key.items())
             if same:
                 done[i] = {"params": rec["params"], "metrics": dict(rec["metrics"])}
+            else:
+                stale += 1
         except (InputError, OSError, ValueError, AttributeError, KeyError, TypeError):
             unreadable.append(f.name)
-    return done, unreadable
+    return done, unreadable, stale
 
 
 def _write_atomic(path: Path, data: dict) -> None:
