@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from typer import rich_utils
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
@@ -39,6 +38,8 @@ class OneLineUsage(TyperGroup):
         try:
             code = super().main(given, prog_name, complete_var, False, **extra)
         except click_errors.NoArgsIsHelpError as exc:   # 'sim' alone: the help, as before
+            from typer import rich_utils
+
             rich_utils.rich_format_error(exc)
             sys.exit(exc.exit_code)
         except click_errors.ClickException as exc:

@@ -187,6 +187,8 @@ def test_every_command_reports_a_usage_error_in_one_line():
             lines[0]
         helped = invoke(name, "--help")
         assert helped.exit_code == 0 and "Usage" in helped.stdout, (name, helped.output)
+    alone = invoke()   # 'sim' alone shows the help, as before
+    assert alone.exit_code == 2 and "Usage: sim" in alone.output and "run" in alone.output
 
 
 # --- output folders that cannot be written -----------------------------------------------
