@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
+
+try:   # typer 0.29 carries its own click; older typers use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as click_errors
 
 from cli.common import EXIT_BAD_INPUT, err
 from cli.text import printable
