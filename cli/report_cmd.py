@@ -57,7 +57,7 @@ def report(
     from simcore.analysis.decision import parse_materiality
     from simcore.outputs.folders import check_target
     from simcore.outputs.html_report import write_report
-    from simcore.outputs.report_data import ReportSettings, collect
+    from simcore.outputs.report_data import ReportSettings, check_settings, collect
 
     given = parse_materiality(materiality)
     loaded, applied = load_options(scenarios, set_, case)
@@ -66,6 +66,7 @@ def report(
                               metric=metric, tornado_draws=tornado_draws,
                               tornado_all=tornado_all, sobol_n=sobol_n, workers=workers,
                               materiality=given)
+    check_settings(loaded, settings)
     with LazyProgress(settings.steps(len(loaded)), "report", quiet) as bar:
         data = collect(loaded, settings, progress=bar)
     if applied:

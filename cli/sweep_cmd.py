@@ -347,6 +347,7 @@ def sweep_csv(data: dict) -> str:
 def _write(folder: Path, data: dict, quiet: bool) -> None:
     import json
 
+    from simcore.analysis.sweep import FILES
     from simcore.outputs import plots
     from simcore.outputs.folders import (
         write_atomic,
@@ -360,7 +361,7 @@ def _write(folder: Path, data: dict, quiet: bool) -> None:
     acquire(folder)
     try:
         with writing(folder / "sim-manifest.json"):
-            write_marker(folder, "sim sweep")
+            write_marker(folder, "sim sweep", FILES)
         with writing(folder / "sweep.json"):
             write_atomic(folder / "sweep.json", json.dumps(data, indent=2) + "\n")
         if data.get("points"):

@@ -284,3 +284,23 @@ def test_every_text_of_a_chart_is_saved_visible(tmp_path, recwarn):
     assert not [w for w in recwarn if "Glyph" in str(w.message)]
     assert ax.get_title() == "title \\x07" and fig.get_suptitle() == "sup \\x1b"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["tick\\u202e", "two\nlines"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--sobol", "3"], "--sobol: takes a power of 2, got 3 (try 2)"),
+    (["--metric", "nope"], "--metric: unknown outcome 'nope' for standalone"),
+    (["--metric", "launch.nope", "--tornado-all"], "unknown outcome 'launch.nope'"),
+    (["--baseline", "zz"], "is not one of the options"),
+])
+def test_options_that_would_fail_after_the_comparison_are_refused_before_it(
+        tmp_path, monkeypatch, args, message):
+    import simcore.analysis.compare as compare_mod
+
+    def never(*a, **k):
+        raise AssertionError("the comparison ran before the options were checked")
+
+    monkeypatch.setattr(compare_mod, "compare", never)
+    out = tmp_path / "out"
+    r = invoke("report", *map(str, FILES), "-n", "50", "--out", str(out), "--quiet", *args)
+    assert r.exit_code == 2 and message in r.output, r.output
+    assert len(r.output.strip().splitlines()) == 1 and not out.exists()

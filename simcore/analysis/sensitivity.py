@@ -203,13 +203,18 @@ def uniform_model(sc: Scenario, settings: RunSettings, metrics: list[str],
     return func
 
 
+def check_sobol_size(n: int) -> None:
+    """Sobol's base sample is a power of 2 (Saltelli's scheme on a Sobol sequence)."""
+    if n < 2 or n & (n - 1):
+        raise InputError(Problem(f"takes a power of 2, got {n} (try "
+                                 f"{1 << max(1, int(n).bit_length() - 1)})", path="--sobol"))
+
+
 def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
           n_resamples: int = 200, by: str | None = None) -> dict:
     """First-order and total Sobol indices of ``metrics`` with 95% bootstrap intervals;
     with ``by="basis"``, of the input groups fact, derived, judgement and chance."""
-    if n < 2 or n & (n - 1):
-        raise InputError(Problem(f"--sobol takes a power of 2, got {n} (try "
-                                 f"{1 << max(1, int(n).bit_length() - 1)})", path="--sobol"))
+    check_sobol_size(n)
     names = uncertain_inputs(sc)
     if by == "basis":
         from simcore.analysis.sobol_groups import sobol_by_basis

@@ -30,6 +30,8 @@ from simcore.scenario.model import Scenario
 from simcore.scenario.overrides import Value, once_each, shown, with_overrides
 from simcore.scenario.yamlio import read_text
 
+FILES = ["points", "sweep.json", "sweep.csv", "tornado.png"]   # what a sweep writes in --out
+
 
 def headline(res: RunResult, thresholds: Thresholds | None = None) -> dict:
     """Every registered outcome of one run as flat statistics: what a sweep point holds
@@ -124,7 +126,7 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
     folder = Path(out_dir) / "points" if out_dir is not None else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-        write_marker(folder.parent, "sim sweep")
+        write_marker(folder.parent, "sim sweep", FILES)
         if resume:
             done, unreadable, stale = _saved(folder, points, {"settings": sdict,
                                                               "scenario_sha256": digest})

@@ -15,7 +15,7 @@ import numpy as np
 from simcore.analysis.summary import FAN
 from simcore.experiments.result import RunResult
 from simcore.outcomes.registry import Thresholds
-from simcore.outputs.folders import atomic_folder, write_each
+from simcore.outputs.folders import MARKER, atomic_folder, write_each
 
 Writer = Callable[[Path], None]
 
@@ -144,7 +144,7 @@ def write_run(folder: Path, res: RunResult, summary: dict, force: bool = False,
         steps["launches.csv"] = lambda p: _text(p, launches_csv(summary))
     with atomic_folder(folder, force, "sim run") as tmp:
         write_each(tmp, folder, {**steps, **(extra or {})})
-        return sorted(p.name for p in tmp.iterdir())
+        return sorted(p.name for p in tmp.iterdir() if p.name != MARKER)
 
 
 def _text(path: Path, text: str) -> None:

@@ -1,12 +1,15 @@
 """Output folders: refused, replaced or created so that nothing sim did not write is lost.
 
 Every folder ``sim`` writes carries a marker, :data:`MARKER`, a small manifest
-naming the command and version that wrote it. ``--force`` replaces only a folder
-that holds one; any other existing, non-empty folder is refused (exit 2), so a
-mistyped ``--out`` can never delete a repository or a home folder. Run and
-compare folders are written into a temporary folder beside the target and
-renamed into place at the end, so an interrupted run leaves nothing
-half-written.
+naming the command and version that wrote it and the files it wrote. ``--force``
+replaces only a folder that holds one and nothing else: any other existing,
+non-empty folder, or a sim folder where something was added since (a note, a
+subfolder), is refused (exit 2), so a mistyped ``--out`` can never delete a
+repository, a home folder or a file put beside the results. Run and compare folders
+are written into a temporary folder beside the target, marked as sim's and
+unfinished from the start, and renamed into place at the end, so an interrupted run
+leaves nothing half-written in place; what a killed run (``kill -9``) leaves beside
+it is removed by the next sim writing that folder.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -24,22 +28,73 @@ from simcore.errors import InputError, Problem, RunError
 from simcore.outputs.lock import acquire, release
 
 MARKER = "sim-manifest.json"
+NAME_EXTRA = 14      # the most sim adds to --out's name beside it: '.<name>.old.XXXXXXXX'
+# the temporary files sim makes (mkstemp: 8 random characters), left by a kill -9
+_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp|\..+\.tmp-[A-Za-z0-9_]{8}\.[A-Za-z0-9]+")
+
+
+def _manifest(folder: Path) -> dict | None:
+    marker = Path(folder) / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("written_by") == "sim" else None
 
 
 def is_sim_folder(folder: Path) -> bool:
     """Does ``folder`` hold the marker of a folder sim wrote?"""
+    return _manifest(folder) is not None
+
+
+def not_sim(folder: Path) -> str:
+    """Why ``folder`` is not a sim folder, in a few words."""
     marker = Path(folder) / MARKER
-    if not marker.is_file() or marker.is_symlink():
-        return False
-    try:
-        return json.loads(marker.read_text(encoding="utf-8")).get("written_by") == "sim"
-    except (OSError, ValueError, AttributeError):
-        return False
+    if marker.is_symlink():
+        return f"its {MARKER} is a link, not sim's file"
+    if marker.is_dir():
+        return f"its {MARKER} is a folder, not sim's file"
+    if not marker.exists():
+        return f"no {MARKER}"
+    return f"its {MARKER} was not written by sim"
 
 
-def write_marker(folder: Path, command: str) -> None:
-    data = {"written_by": "sim", "command": command, "version": __version__}
-    write_atomic(Path(folder) / MARKER, json.dumps(data, indent=2) + "\n")
+def foreign(folder: Path) -> list[str]:
+    """What ``folder`` (a sim folder) holds that sim did not write: names its manifest
+    does not list, and in a listed subfolder (a sweep's ``points``) anything but point
+    files. A manifest without a list (from an older sim) owns the whole folder."""
+    data = _manifest(folder) or {}
+    owned = data.get("files")
+    if not isinstance(owned, list):
+        return []
+    out = []
+    for entry in sorted(Path(folder).iterdir()):
+        name = entry.name
+        if name == MARKER or _TEMP.fullmatch(name):
+            continue
+        if name not in owned or entry.is_symlink():
+            out.append(name + ("/" if entry.is_dir() else ""))
+        elif entry.is_dir():
+            out += [f"{name}/{e.name}" for e in sorted(entry.iterdir())
+                    if not (e.is_file() and not e.is_symlink()
+                            and (e.suffix == ".json" or _TEMP.fullmatch(e.name)))]
+    return out
+
+
+def write_marker(folder: Path, command: str, files: list[str] | None = None,
+                 complete: bool = True) -> None:
+    """Mark ``folder`` as sim's: the command, the version and the ``files`` it writes
+    (by default, what the folder holds now); ``complete=False`` while it is written."""
+    folder = Path(folder)
+    if files is None:
+        files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
+    data = {"written_by": "sim", "command": command, "version": __version__,
+            "files": files}
+    if not complete:
+        data["complete"] = False
+    write_atomic(folder / MARKER, json.dumps(data, indent=2) + "\n")
 
 
 def as_created(path: Path) -> None:
@@ -136,19 +191,47 @@ def check_target(folder: Path, force: bool) -> None:
                                  "replace it (only a folder sim wrote can be replaced)",
                                  folder))
     if not is_sim_folder(folder):
-        raise InputError(Problem(f"--force refused: this folder was not written by sim (no "
-                                 f"{MARKER}); nothing was changed. Choose a new folder, or "
-                                 "empty this one yourself", folder))
+        raise InputError(Problem(f"--force refused: this folder was not written by sim "
+                                 f"({not_sim(folder)}); nothing was changed. Choose a new "
+                                 "folder, or empty this one yourself", folder))
+    added = foreign(folder)
+    if added:
+        shown = ", ".join(added[:5]) + (f" and {len(added) - 5} more" if len(added) > 5 else "")
+        raise InputError(Problem(f"--force refused: this sim folder also holds what sim did "
+                                 f"not write ({shown}); nothing was changed. Move them out, "
+                                 "or choose a new folder", folder))
 
 
 def check_path(folder: Path) -> None:
-    """Refuse an output folder with a file in its place or on its path, or that sim could
-    not write (:func:`check_writable`)."""
+    """Refuse an output folder with a file in its place or on its path, a name too long
+    for its file system (:func:`check_names`), or that sim could not write
+    (:func:`check_writable`)."""
     for part in (folder, *folder.parents):
         if part.exists() and not part.is_dir():
             raise InputError(Problem(f"'{part}' is a file; --out must be a folder path",
                                      folder))
+    check_names(folder)
     check_writable(folder)
+
+
+def check_names(folder: Path) -> None:
+    """Each part of ``folder``'s path fits its file system's limit on a name, and the
+    folder's own name leaves room for what sim adds beside it (:data:`NAME_EXTRA`)."""
+    base = next(p for p in (folder, *folder.parents) if p.exists())
+    try:
+        limit = os.pathconf(base, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    for part in (folder, *folder.parents):
+        if part == base:
+            break
+        size = len(os.fsencode(part.name)) + (NAME_EXTRA if part == folder else 0)
+        if size > limit:
+            room = f" (sim adds up to {NAME_EXTRA} beside it)" if part == folder else ""
+            raise InputError(Problem(
+                f"the name '{part.name[:40]}...' is {len(os.fsencode(part.name))} bytes; at "
+                f"most {limit - (NAME_EXTRA if part == folder else 0)} fit on this file "
+                f"system{room}; choose a shorter --out", folder))
 
 
 def check_writable(folder: Path) -> None:
@@ -183,10 +266,31 @@ def _into_place(tmp: Path, folder: Path, force: bool) -> None:
 
 
 def remove_sim_folder(folder: Path) -> None:
-    """Delete a folder sim wrote (checked again here, whatever the caller checked)."""
+    """Delete a folder sim wrote and nothing was added to (checked again here, whatever
+    the caller checked)."""
     if not is_sim_folder(folder):
-        raise InputError(Problem(f"refusing to delete a folder without {MARKER}", folder))
+        raise InputError(Problem(f"refusing to delete a folder sim did not write "
+                                 f"({not_sim(folder)})", folder))
+    added = foreign(folder)
+    if added:
+        raise InputError(Problem(f"refusing to delete a folder holding what sim did not "
+                                 f"write ({', '.join(added)})", folder))
     shutil.rmtree(folder)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove what a killed writer of ``folder`` left beside it: its unfinished temporary
+    folders, and a replaced folder set aside, each marked as sim's. Call with the
+    folder's lock held, so no living sim is writing them."""
+    folder = Path(folder).absolute()
+    pattern = re.compile(re.escape(f".{folder.name}.") + r"(old\.)?[A-Za-z0-9_]{8}")
+    for entry in folder.parent.iterdir():
+        match = pattern.fullmatch(entry.name)
+        if not match or entry.is_symlink() or not entry.is_dir():
+            continue
+        data = _manifest(entry)
+        if data is not None and (data.get("complete") is False or match.group(1)):
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -196,8 +300,11 @@ def atomic_folder(folder: Path, force: bool, command: str = "sim") -> Iterator[P
     check_target(folder, force)
     folder.parent.mkdir(parents=True, exist_ok=True)
     acquire(folder)
+    clear_leftovers(folder)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        with writing(folder / MARKER, whole=True):
+            write_marker(tmp, command, [], complete=False)   # sim's, unfinished
         yield tmp
         with writing(folder / MARKER, whole=True):
             write_marker(tmp, command)

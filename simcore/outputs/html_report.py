@@ -108,7 +108,7 @@ def write_report(folder: Path, data: ReportData, force: bool = False) -> list[st
     """``report.html`` and ``compare.json`` into ``folder``, atomically (see
     :func:`simcore.outputs.folders.atomic_folder`); returns the names written."""
     from simcore.outputs.files import write_json
-    from simcore.outputs.folders import atomic_folder, write_each
+    from simcore.outputs.folders import MARKER, atomic_folder, write_each
     from simcore.outputs.report_charts import charts
 
     _environment()   # fail before drawing when Jinja2 is missing
@@ -118,4 +118,4 @@ def write_report(folder: Path, data: ReportData, force: bool = False) -> list[st
         write_each(tmp, folder, {
             "report.html": lambda p: p.write_text(page, encoding="utf-8"),
             "compare.json": lambda p: write_json(p, data.comparison)})
-        return sorted(p.name for p in tmp.iterdir())
+        return sorted(p.name for p in tmp.iterdir() if p.name != MARKER)

@@ -48,9 +48,7 @@ def acquire(folder: Path) -> None:
             if owner == os.getpid():
                 return
             if owner is not None and _alive(owner) or owner is None and _young(lock):
-                raise InputError(Problem(
-                    f"another sim (process {owner or '?'}) is writing to this folder; wait "
-                    f"for it to end (its lock: {lock})", folder)) from None
+                raise InputError(Problem(_held(owner, lock), folder)) from None
             with contextlib.suppress(OSError):   # its process is gone: a stale lock
                 lock.unlink()
             continue
@@ -59,6 +57,15 @@ def acquire(folder: Path) -> None:
         atexit.register(release, folder)   # also when the run fails or is interrupted
         return
     raise InputError(Problem(f"cannot take the lock {lock}; another sim is starting", folder))
+
+
+def _held(owner: int | None, lock: Path) -> str:
+    if owner is not None:
+        return (f"another sim (process {owner}) is writing to this folder; wait for it to "
+                f"end (its lock: {lock})")
+    return (f"another sim is starting to write this folder: its lock {lock} does not name a "
+            f"process yet; run again in {STARTING:g} s (a lock naming no process is taken "
+            "over then)")
 
 
 def release(folder: Path) -> None:

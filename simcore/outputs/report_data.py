@@ -75,6 +75,25 @@ class ReportData:
         return [n for n in FALLBACK_HEADLINE if n in self.comparison["metrics"]]
 
 
+def check_settings(loaded: list[Loaded], settings: ReportSettings) -> None:
+    """Refuse, before anything is computed, what would fail after the comparison: a
+    baseline that is not an option, a Sobol size that is not a power of 2, a tornado
+    metric an option it is drawn for does not have (found on a two-draw pilot)."""
+    from simcore.analysis.compare import _check_names
+    from simcore.analysis.sensitivity import check_sobol_size
+    from simcore.experiments.runner import run
+    from simcore.outcomes.registry import lookup
+
+    baseline = _check_names([item.scenario.name for item in loaded], settings.baseline)
+    if settings.sobol_n:
+        check_sobol_size(settings.sobol_n)
+    if not settings.tornado_draws:
+        return
+    for item in loaded:
+        if settings.tornado_all or item.scenario.name == baseline:
+            lookup(settings.metric, run(item.scenario, RunSettings(draws=2, seed=1)))
+
+
 def collect(loaded: list[Loaded], settings: ReportSettings,
             progress: Progress | None = None) -> ReportData:
     """Run the options on common random numbers, then the drivers; ``progress`` gets the
