@@ -125,3 +125,32 @@ def test_latin_hypercube_has_lower_standard_error():
                  for s in range(30)]
         spread[sampler] = np.std(means, ddof=1)
     assert spread["lhs"] < 0.6 * spread["mc"]
+
+
+@pytest.mark.parametrize("rhos, valid", [((0.9, 0.9, -0.9), False), ((0.5, 0.5, 0.2), True),
+                                         ((0.99, 0.99, 0.5), False), ((-0.5, 0.3, 0.1), True)])
+def test_an_inconsistent_set_of_correlations_is_refused_as_the_full_matrix_says(rhos, valid):
+    """Only the correlated block is decomposed; the verdict is that of numpy on the whole
+    matrix (identity elsewhere), worked here independently."""
+    from simcore.errors import InputError
+    from simcore.uncertainties.inputs import collect, correlation_matrix
+
+    sc = load_scenario(SCENARIOS / "standalone.yaml").scenario
+    names = [i.name for i in collect(sc)]
+    trio = ["operations.burn", "balance.opening_cash", "credit_lines.global_rcf.size"]
+    base = sc.correlations[0]
+    pairs = [(trio[0], trio[1]), (trio[1], trio[2]), (trio[0], trio[2])]
+    corr = [base.model_copy(update={"inputs": p, "rho": r})
+            for p, r in zip(pairs, rhos, strict=True)]
+    changed = sc.model_copy(update={"correlations": corr})
+    full = np.eye(len(names))
+    for (a, b), r in zip(pairs, rhos, strict=True):
+        i, j = names.index(a), names.index(b)
+        full[i, j] = full[j, i] = r
+    truth = np.linalg.eigvalsh(2 * np.sin(np.pi * full / 6)).min() > 1e-10
+    assert truth == valid
+    if valid:
+        np.testing.assert_array_equal(correlation_matrix(changed, names), full)
+    else:
+        with pytest.raises(InputError, match="not positive definite"):
+            correlation_matrix(changed, names)

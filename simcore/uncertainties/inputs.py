@@ -129,7 +129,11 @@ def correlation_matrix(scenario: Scenario, names: list[str]) -> np.ndarray | Non
             continue
         a, b = index[corr.inputs[0]], index[corr.inputs[1]]
         rho[a, b] = rho[b, a] = corr.rho
-    eig = np.linalg.eigvalsh(2 * np.sin(np.pi * rho / 6))
+    # the matrix is the identity outside the correlated inputs: its eigenvalues are those
+    # of that block and ones, so only the block is decomposed (460 inputs: 0.4 s -> 0)
+    block = np.flatnonzero(np.any(rho != np.eye(len(names)), axis=1))
+    sub = rho[np.ix_(block, block)]
+    eig = np.linalg.eigvalsh(2 * np.sin(np.pi * sub / 6)) if len(block) else np.ones(1)
     if eig.min() <= 1e-10:
         raise InputError(Problem(
             f"the correlations are inconsistent (the matrix is not positive definite: smallest "
