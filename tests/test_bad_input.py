@@ -234,6 +234,15 @@ CASES = [
          broken(sub("    pert: {min: 0.3, mode: 0.6, max: 1.0}\n",
                     "    bernoulli: {p: 1.5, impact: 0.6}\n")),
          "bernoulli.p must be a probability in [0, 1], got 1.5", path="capex.base", line=88),
+    Case("pert_lamb_1e308",   # was accepted, and ran to NaN
+         broken(sub(CASH, CASH.replace("max: 15.0}", "max: 15.0, lamb: 1.0e+308}"))),
+         "pert.lamb (its shape; 4 is the classic) must be above 0 and at most 1000; got "
+         "1e+308", path="balance.opening_cash", line=19),
+    Case("pert_lamb_zero", broken(sub(CASH, CASH.replace("max: 15.0}", "max: 15.0, lamb: 0}"))),
+         "must be above 0 and at most 1000; got 0", path="balance.opening_cash", line=19),
+    Case("triangular_with_lamb",   # was silently ignored
+         broken(sub(CASH, "    triangular: {min: 11.0, mode: 13.0, max: 15.0, lamb: 2}\n")),
+         "triangular takes no 'lamb'", path="balance.opening_cash", line=19),
     Case("normal_negative_sd", broken(sub(BURN, "    normal: {mean: -2.6, sd: -0.5}\n")),
          "normal.sd must be positive", path="operations.burn", line=36),
     # a boolean or a quoted number where a number is expected (was read as 1, or 600)

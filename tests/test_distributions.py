@@ -90,3 +90,27 @@ def test_tabulated_pert_matches_exact_beta_ppf(lo, mode, hi):
     u = np.concatenate([np.random.default_rng(0).random(100_000),
                         [1e-12, 1e-9, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-12]])
     assert np.max(np.abs(d.ppf(u) - d.frozen().ppf(u))) < 1e-6 * (hi - lo)
+
+
+@pytest.mark.parametrize("lamb", [1.0, 1000.0])
+def test_pert_within_the_shape_bound_draws_finite_values(lamb):
+    """At the bound (lamb 1000) scipy's beta still gives finite values; 1e308 gave NaN and
+    is refused (tests/test_bad_input.py, pert_lamb_1e308)."""
+    x = draws({"pert": {"min": 900, "mode": 1150, "max": 1400, "lamb": lamb}})
+    assert np.isfinite(x).all() and x.min() >= 900 and x.max() <= 1400
+
+
+def test_nan_in_a_distribution_is_refused_by_the_plausible_check():
+    """The plausible-range check refuses a distribution with a NaN parameter, which
+    the range comparisons alone would let by."""
+    from pydantic_core import PydanticCustomError
+
+    from simcore.scenario import plausible
+    from simcore.uncertainties import distributions as d
+
+    q = Quantity.model_validate({"fixed": 1.0, "unit": "USD bn", "assumption": "test"})
+    bad = d.ScipyDist("pert", "beta", (float("nan"), 2.0), (("loc", 0.0), ("scale", 1.0)), "x")
+    with pytest.raises(PydanticCustomError, match="NaN"):
+        plausible.check(q, bad)
+    with pytest.raises(PydanticCustomError, match="NaN"):
+        plausible.check(q, d.Fixed(float("nan")))

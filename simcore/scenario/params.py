@@ -17,7 +17,7 @@ from simcore.timeline import month_index, parse_month
 from simcore.uncertainties import distributions as d
 
 if TYPE_CHECKING:
-    from simcore.scenario.quantity import DiscreteSpec, Num, Quantity
+    from simcore.scenario.quantity import DiscreteSpec, MinModeMax, Num, Quantity
 
 
 class Values:
@@ -65,13 +65,8 @@ def build(q: Quantity, val: Values) -> d.Dist:
         _ordered(lo, lo, hi, "uniform")
         return d.uniform(lo, hi)
     for name in ("triangular", "pert"):
-        spec = getattr(q, name)
-        if spec is not None:
-            lo, m, hi = (val(spec.min, f"{name}.min"), val(spec.mode, f"{name}.mode"),
-                         val(spec.max, f"{name}.max"))
-            _ordered(lo, m, hi, name)
-            return d.triangular(lo, m, hi) if name == "triangular" else d.pert(lo, m, hi,
-                                                                             spec.lamb)
+        if getattr(q, name) is not None:
+            return _three_point(name, getattr(q, name), val)
     if q.normal is not None:
         if not q.normal.sd > 0:
             raise _rule("normal.sd must be positive, got {sd}; for a single value use 'fixed'",
@@ -97,6 +92,26 @@ def build(q: Quantity, val: Values) -> d.Dist:
         return d.Bernoulli(p, val(q.bernoulli.impact, "bernoulli.impact"))
     assert q.discrete is not None  # one key is guaranteed by _check
     return _discrete(q.discrete, val)
+
+
+LAMB_MAX = 1000.0   # beyond it a PERT is a spike at its mode, and scipy's beta gives NaN
+
+
+def _three_point(name: str, spec: MinModeMax, val: Values) -> d.Dist:
+    """A triangular or a PERT; a PERT's shape ``lamb`` in (0, LAMB_MAX]."""
+    lo, m, hi = (val(spec.min, f"{name}.min"), val(spec.mode, f"{name}.mode"),
+                 val(spec.max, f"{name}.max"))
+    _ordered(lo, m, hi, name)
+    if name == "triangular":
+        if spec.lamb is not None:
+            raise _rule("triangular takes no 'lamb' (the shape of a pert); drop it, or use "
+                        "pert")
+        return d.triangular(lo, m, hi)
+    lamb = 4.0 if spec.lamb is None else spec.lamb
+    if not 0 < lamb <= LAMB_MAX:
+        raise _rule("pert.lamb (its shape; 4 is the classic) must be above 0 and at most "
+                    "{top}; got {lamb}", top=f"{LAMB_MAX:g}", lamb=f"{lamb:g}")
+    return d.pert(lo, m, hi, lamb)
 
 
 def _discrete(spec: DiscreteSpec, val: Values) -> d.Dist:

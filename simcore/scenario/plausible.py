@@ -11,7 +11,8 @@ one table below, :data:`RANGES`, before any draw is made:
   exactly (``mean + 3.09 sd``, ``exp(mu + 3.09 sigma)``) so that the message can
   show the arithmetic even where floats overflow;
 * a unit that cannot be negative (``signed`` false: months, counts, prices, rates
-  of exchange, ratios, probabilities) refuses a distribution unbounded below.
+  of exchange, ratios, probabilities) refuses a distribution unbounded below;
+* NaN anywhere (an end, a parameter) is refused: it would reach every draw.
 
 Dates are checked as month offsets from 2000-01 (the reference the validation
 uses), so the date row reads 1990-01 to 2100-12.
@@ -156,6 +157,8 @@ def check(q: Quantity, dist: d.Dist) -> None:
         got = f"got {lo:g}" if lo == hi else f"this one spans [{lo:g}, {hi:g}]"
         raise PydanticCustomError("probability", "a probability must stay within [0, 1]; "
                                   "{got}", {"got": got})
+    if math.isnan(lo) or math.isnan(hi):
+        raise _refuse(f"{q.kind} gives NaN (not a number) for its ends; check its parameters")
     if not rng.signed and lo == -math.inf:
         raise _refuse(f"{q.kind} is unbounded below, so it can draw negative values, but "
                       f"{q.unit} cannot be negative (plausible range {rng.text(q.unit)}); "
@@ -166,6 +169,22 @@ def check(q: Quantity, dist: d.Dist) -> None:
             side = "below" if end is low else "beyond"
             raise _refuse(f"{end.text(q.unit)}, {side} the plausible range {rng.text(q.unit)} "
                           f"for {q.unit}")
+    if any(math.isnan(x) for x in _parameters(dist)):
+        raise _refuse(f"{q.kind} has a parameter that is NaN (not a number), so it would "
+                      "draw NaN; check its parameters")
+
+
+def _parameters(dist: d.Dist) -> list[float]:
+    """The numbers a distribution is made of (its scipy arguments, values, impact)."""
+    if isinstance(dist, d.ScipyDist):
+        return [*dist.args, *(v for _, v in dist.kwargs)]
+    if isinstance(dist, d.Fixed):
+        return [dist.value]
+    if isinstance(dist, d.Bernoulli):
+        return [dist.p, dist.impact]
+    if isinstance(dist, d.Discrete):
+        return [*dist.values, *dist.probs]
+    return []
 
 
 def _refuse(message: str) -> PydanticCustomError:

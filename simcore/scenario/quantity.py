@@ -145,7 +145,8 @@ class MinModeMax(Strict):
     min: Num
     mode: Num
     max: Num
-    lamb: Real = Field(4.0, gt=0, description="PERT shape (4 is the classic)")
+    lamb: Real | None = Field(None, description="PERT shape: above 0, at most 1000 "
+                              "(default 4, the classic); not for triangular")
 
 
 class MeanSd(Strict):
