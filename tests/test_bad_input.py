@@ -95,6 +95,8 @@ def option_correlating_its_fixed_input(tmp: Path) -> Path:
     return file
 
 
+NMAC_DURATION = ("    duration: {fixed: 24, unit: months, basis: judgement, assumption: "
+                 "capital released by a shrinking portfolio runs out in about two years}\n")
 RECOVERY = "    triangular: {min: 2025-10, mode: 2026-04, max: 2027-01}\n"   # recovery_start
 CORRELATED = "  - inputs: [operations.burn, operations.recovery_start]\n"
 
@@ -397,6 +399,19 @@ CASES = [
                     "      fact: sentra_redesign_na_launch\n")),
          "2025-12 is after 2025-04; give [first month, last month]",
          path="programmes.sentra.target.window", line=139, match=r"^(?!.*sourced-window)"),
+    # weights whose sum overflows zeroed the item with a numpy warning
+    Case("weights_sum_overflows", bundled(sub(NMAC_DURATION, NMAC_DURATION
+                                              + "    weights: [1.0e+308, 1.0e+308]\n")),
+         "weights: their sum overflows to infinity; it must be above 0 and finite",
+         path="items.nmac_dividends.weights", line=line_of(STANDALONE, NMAC_DURATION) + 1),
+    Case("weight_negative", bundled(sub(NMAC_DURATION, NMAC_DURATION
+                                        + "    weights: [1, -1, 2]\n")),
+         "each weight must be a finite number at least 0; got -1 (weights[1])",
+         path="items.nmac_dividends.weights", line=line_of(STANDALONE, NMAC_DURATION) + 1),
+    Case("weight_boolean", bundled(sub(NMAC_DURATION, NMAC_DURATION
+                                       + "    weights: [true, 1]\n")),
+         "expected a number, got true", path="items.nmac_dividends.weights[0]",
+         line=line_of(STANDALONE, NMAC_DURATION) + 1),
     Case("duplicate_correlation_pair", broken(appended(
         "correlations:\n"
         "  - {inputs: [operations.burn, operations.steady], rho: 0.5, assumption: one}\n"

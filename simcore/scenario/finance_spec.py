@@ -8,6 +8,7 @@ of the format; the rules these entries follow are in the README's model section.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -21,7 +22,7 @@ from simcore.scenario.bounded import (
     Shares,
     values_of,
 )
-from simcore.scenario.numbers import Whole
+from simcore.scenario.numbers import Real, Whole
 from simcore.scenario.plausible import iso
 from simcore.scenario.quantity import (
     Fraction,
@@ -170,7 +171,7 @@ class LineItem(Strict):
     start: When | None = Field(None, description="date, or months after the trigger")
     ramp_months: Months | None = None
     duration: Duration | None = None
-    weights: list[float] | None = Field(
+    weights: list[Real] | None = Field(
         None, min_length=1, description="monthly weights, cycled from the start month "
         "(12 for a seasonal year); scaled to average 1")
     probability: Probability | None = Field(None, description="for when: event")
@@ -185,8 +186,8 @@ class LineItem(Strict):
             raise ValueError("'probability' goes with when: event, and when: event needs one")
         if (self.when == "launch") != (self.programme is not None):
             raise ValueError("'programme' goes with when: launch, and when: launch needs one")
-        if self.weights is not None and (min(self.weights) < 0 or sum(self.weights) <= 0):
-            raise ValueError("weights must be non-negative with a positive sum")
+        if self.weights is not None:
+            _check_weights(self.weights)
         if self.one_off and self.ramp_months is not None:
             raise ValueError("'ramp_months' applies to a flow per year (unit '<CUR> bn/yr')")
         return self
@@ -194,6 +195,20 @@ class LineItem(Strict):
     @property
     def one_off(self) -> bool:
         return not self.amount.unit.endswith("/yr")
+
+
+def _check_weights(weights: list[float]) -> None:
+    """Each weight finite and at least 0, their sum finite and above 0 (it scales them)."""
+    bad = [f"{w:g} (weights[{i}])" for i, w in enumerate(weights) if not 0 <= w < math.inf]
+    if bad:
+        raise ValueError(f"weights: each weight must be a finite number at least 0; got "
+                         f"{', '.join(bad)}")
+    total = sum(weights)
+    if not 0 < total < math.inf:
+        why = "overflows to infinity" if total == math.inf else f"is {total:g}"
+        raise ValueError(f"weights: their sum {why}; it must be above 0 and finite (they "
+                         "are scaled to average 1: write them on a smaller scale, e.g. 1.2, "
+                         "0.8)")
 
 
 class Fx(Strict):
