@@ -362,6 +362,29 @@ CASES = [
     Case("date_beyond_2100", broken(sub("      fixed: 2025-04\n", "      fixed: 2150-04\n")),
          "the value is 2150-04, beyond the plausible range [1990-01, 2100-12]",
          path="savings.cost_programme.start", line=62),
+    # the dates that are not quantities keep to the same range (1800-01 was accepted)
+    Case("timeline_start_1800", broken(sub("  start: 2025-04 ", "  start: 1800-01 ")),
+         "1800-01 is below the plausible range [1990-01, 2100-12] for dates",
+         path="timeline.start", line=10),
+    Case("horizon_beyond_2100", broken(sub("  start: 2025-04 ", "  start: 2098-01 ")),
+         "the horizon's last month is 2102-12, beyond the plausible range for dates, which "
+         "ends 2100-12", path="timeline.months", line=11),
+    Case("target_1800", broken(sub("    target: 2025-12\n", "    target: 1800-12\n")),
+         "1800-12 is below the plausible range [1990-01, 2100-12] for dates",
+         path="programmes.sentra.target", line=138),
+    Case("window_to_2300",
+         broken(sub("    plant: aguascalientes\n    target: 2025-12\n",
+                    "    plant: aguascalientes\n    target:\n      window: [2025-04, 2300-12]\n"
+                    "      to_market: {fixed: 2, unit: months, assumption: test input}\n"
+                    "      fact: sentra_redesign_na_launch\n")),
+         "2300-12 is beyond the plausible range [1990-01, 2100-12] for dates",
+         path="programmes.sentra.target.window[1]", line=139),
+    Case("as_of_1800", broken(lambda t: "as_of: 1800-03-31\n" + t),
+         "1800-03-31 is below the plausible range [1990-01, 2100-12] for dates",
+         path="as_of", line=1),
+    Case("as_of_a_number",   # was read as seconds since 1970
+         broken(lambda t: "as_of: 0\n" + t),
+         "expected an ISO date like '2025-03-31', got 0", path="as_of", line=1),
     Case("financing_before_start",
          broken(sub("triangular: {min: 2025-09, mode: 2026-01, max: 2026-12}",
                     "triangular: {min: 2024-09, mode: 2026-01, max: 2026-12}")),

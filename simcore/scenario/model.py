@@ -9,11 +9,10 @@ baseline overrides or adds entries by name.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from simcore.scenario.bounded import (
     Amount,
@@ -29,6 +28,7 @@ from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
 from simcore.scenario.numbers import Real, Whole
+from simcore.scenario.plausible import LAST_MONTH, Day, IsoMonth
 from simcore.scenario.quantity import (
     Fraction,
     Money,
@@ -48,19 +48,11 @@ from simcore.scenario.schedule_spec import (
     Target,
 )
 from simcore.scenario.timing import check_pairs, check_timing
-from simcore.timeline import parse_month
+from simcore.timeline import month_label, parse_month
 
 NAME = r"^[a-z][a-z0-9_]*$"
 
 
-def _iso_month(v: object) -> str:
-    if hasattr(v, "isoformat"):
-        v = v.isoformat()[:7]
-    y, m = parse_month(v)
-    return f"{y:04d}-{m:02d}"
-
-
-IsoMonth = Annotated[str, BeforeValidator(_iso_month)]
 # A programme's target: an ISO month (legacy: the announced start of production) or a
 # sourced window of arrival in the market (schedule_spec.Target).
 TargetSpec = Annotated[
@@ -72,6 +64,14 @@ class Timeline(Strict):
     start: IsoMonth = Field(description="first month, ISO year-month (fiscal years start in "
                                         "April)")
     months: Whole = Field(ge=1, le=600, description="horizon in months")
+
+    @model_validator(mode="after")
+    def _ends_in_range(self) -> Timeline:
+        last = month_label(parse_month(self.start), self.months - 1)
+        if last > LAST_MONTH:
+            raise ValueError(f"months: the horizon's last month is {last}, beyond the "
+                             f"plausible range for dates, which ends {LAST_MONTH}")
+        return self
 
 
 class Balance(Strict):
@@ -237,7 +237,7 @@ class Scenario(Strict):
     title: str
     description: str | None = None
     extends: str | None = Field(None, description="base scenario file, relative to this one")
-    as_of: dt.date | None = Field(None, description="knowledge date: the scenario may cite "
+    as_of: Day | None = Field(None, description="knowledge date: the scenario may cite "
                                   "only facts published by then (ISO date)")
     timeline: Timeline
     floor: FloorAmount = Field(description="liquidity floor, USD bn (the CLI's --floor "

@@ -15,19 +15,25 @@ one table below, :data:`RANGES`, before any draw is made:
 * NaN anywhere (an end, a parameter) is refused: it would reach every draw.
 
 Dates are checked as month offsets from 2000-01 (the reference the validation
-uses), so the date row reads 1990-01 to 2100-12.
+uses), so the date row reads 1990-01 to 2100-12. The same range holds for the dates
+that are not quantities (:data:`IsoMonth`: the timeline's start, a target, a target's
+window; :data:`Day`: the knowledge date ``as_of``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from simcore.scenario.numbers import shown
+from simcore.timeline import parse_month
 from simcore.uncertainties import distributions as d
 
 if TYPE_CHECKING:
@@ -189,3 +195,52 @@ def _parameters(dist: d.Dist) -> list[float]:
 
 def _refuse(message: str) -> PydanticCustomError:
     return PydanticCustomError("plausible", "{message}", {"message": message})
+
+
+def _in_range(year: int, month: int, shown: str) -> None:
+    rng = RANGES["date"]
+    offset = _months(year, month)
+    if not rng.low <= offset <= rng.high:
+        side = "below" if offset < rng.low else "beyond"
+        raise PydanticCustomError("date_range", "{shown} is {side} the plausible range "
+                                  "{rng} for dates", {"shown": shown, "side": side,
+                                                      "rng": rng.text("date")})
+
+
+def iso_month(v: object) -> str:
+    """An ISO year-month (``2025-04``, or a date) within the plausible range for dates."""
+    if isinstance(v, dt.date):
+        v = v.isoformat()[:7]
+    if isinstance(v, bool) or not isinstance(v, str):
+        raise PydanticCustomError("iso_month", "expected an ISO year-month like '2026-04', "
+                                  "got {got}", {"got": shown(v)})
+    try:
+        year, month = parse_month(v)
+    except ValueError:
+        raise PydanticCustomError("iso_month", "expected an ISO year-month like '2026-04', "
+                                  "got '{got}'", {"got": v}) from None
+    text = f"{year:04d}-{month:02d}"
+    _in_range(year, month, text)
+    return text
+
+
+def day(v: object) -> dt.date:
+    """An ISO date (``2025-03-31``) within the plausible range for dates; not a number
+    (pydantic would read one as seconds since 1970)."""
+    if isinstance(v, str):
+        try:
+            v = dt.date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if not isinstance(v, dt.date):
+        raise PydanticCustomError("iso_day", "expected an ISO date like '2025-03-31', got "
+                                  "{got}", {"got": shown(v)})
+    _in_range(v.year, v.month, v.isoformat())
+    return v
+
+
+LAST_MONTH = iso(RANGES["date"].high)   # '2100-12'
+IsoMonth = Annotated[str, BeforeValidator(iso_month)]
+Day = Annotated[dt.date, BeforeValidator(day)]

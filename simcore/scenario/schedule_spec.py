@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from simcore.scenario.bounded import Duration, Share, values_of
 from simcore.scenario.numbers import Whole
+from simcore.scenario.plausible import IsoMonth
 from simcore.scenario.quantity import Months, Probability, Sourced, Strict, When
 from simcore.timeline import parse_month
 
@@ -116,17 +117,11 @@ class Stands(Strict):
 class Target(Sourced):
     """An announced arrival in the market: a window, and the lag from production to it."""
 
-    window: tuple[str, str] = Field(description="first and last month (ISO year-months) of "
-                                    "the announced arrival in the market")
+    window: tuple[IsoMonth, IsoMonth] = Field(
+        description="first and last month (ISO year-months) of the announced arrival in the "
+                    "market")
     to_market: Months = Field(description="months from start of production to arrival in "
                               "the market")
-
-    @field_validator("window", mode="before")
-    @classmethod
-    def _months(cls, v: object) -> object:
-        if isinstance(v, list | tuple):
-            return tuple(_iso(x) for x in v)
-        return v
 
     @model_validator(mode="after")
     def _ordered(self) -> Target:
@@ -134,13 +129,6 @@ class Target(Sourced):
             raise ValueError(f"window: {self.window[0]} is after {self.window[1]}; give "
                              "[first month, last month]")
         return self
-
-
-def _iso(v: object) -> str:
-    if hasattr(v, "isoformat"):
-        v = v.isoformat()[:7]
-    y, m = parse_month(v)
-    return f"{y:04d}-{m:02d}"
 
 
 class Schedule(Strict):
