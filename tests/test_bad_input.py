@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,6 +266,15 @@ CASES = [
          broken(sub(CASH, "    discrete: {values: [11, 15], probs: [true, 0.0]}\n")),
          "expected a number, got true", path="balance.opening_cash.discrete.probs[0]",
          line=20),
+    Case("retry_attempts_true", bundled(sub("      attempts: 1\n", "      attempts: true\n")),
+         "expected a whole number, got true", path="debt.new_bond_2025.retry.attempts",
+         line=line_of(STANDALONE, "      attempts: 1\n")),
+    Case("flag_one",   # pydantic read 1 (and "yes") as true
+         broken(sub("  bonds:\n    kind: debt\n", "  bonds:\n    kind: debt\n    on_deal: 1\n")),
+         "expected true or false, got 1", path="financing.bonds.on_deal", line=111),
+    Case("flag_text", broken(sub("  bonds:\n    kind: debt\n",
+                                 "  bonds:\n    kind: debt\n    on_deal: 'yes'\n")),
+         "expected true or false, got 'yes'", path="financing.bonds.on_deal", line=111),
     Case("correlation_rho_quoted", broken(appended(
         "correlations:\n"
         "  - {inputs: [operations.burn, operations.steady], rho: '0.5', assumption: one}\n")),
@@ -497,6 +507,50 @@ def test_an_unquoted_exponent_is_a_number(tmp_path: Path):
     file.write_text(text.replace("  fixed: 600\n", "  fixed: 6e2\n", 1), encoding="utf-8")
     assert "fixed: 6e2" in file.read_text(encoding="utf-8")
     assert load_scenario(file).scenario.floor.fixed == 600.0
+
+
+def test_every_number_and_flag_of_the_format_is_strict():
+    """Every int, float and bool field of the scenario models, nested or optional, goes
+    through a strict type of simcore.scenario.numbers (Real, Whole, NumOrText, Flag), so
+    none reads true as 1, "60" as 60 or 1 as true; a new bare field fails here."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from simcore.scenario import numbers
+    from simcore.scenario.model import Scenario
+
+    strict = {numbers._number, numbers._whole, numbers._number_or_text, numbers._flag}
+    seen: set[type] = set()
+    bare: list[str] = []
+
+    def guarded(meta: typing.Iterable[object]) -> bool:
+        return any(getattr(m, "func", None) in strict for m in meta)
+
+    def walk(tp: object, ok: bool, where: str) -> None:
+        if typing.get_origin(tp) is typing.Annotated:
+            base, *meta = typing.get_args(tp)
+            return walk(base, ok or guarded(meta), where)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return model(tp)
+        if tp in (int, float, bool):
+            if not ok:
+                bare.append(where)
+            return None
+        union = typing.get_origin(tp) in (typing.Union, types.UnionType)
+        for arg in typing.get_args(tp):   # a union keeps the guard, a container does not
+            walk(arg, ok and union, where)
+        return None
+
+    def model(cls: type[BaseModel]) -> None:
+        if cls not in seen:
+            seen.add(cls)
+            for name, f in cls.model_fields.items():
+                walk(f.annotation, guarded(f.metadata), f"{cls.__name__}.{name}")
+
+    model(Scenario)
+    assert len(seen) > 30
+    assert not bare, bare
 
 
 def squash(text: str) -> str:

@@ -22,7 +22,7 @@ from simcore.scenario.bounded import (
     Shares,
     values_of,
 )
-from simcore.scenario.numbers import Real, Whole
+from simcore.scenario.numbers import Flag, Real, Whole
 from simcore.scenario.plausible import iso
 from simcore.scenario.quantity import (
     Fraction,
@@ -90,11 +90,11 @@ class Instrument(Strict):
     repayment: Literal["bullet", "amortising"] = "bullet"
     probability: Probability | None = Field(None, description="chance a new issue is placed "
                                             "at its first attempt (default 1)")
-    on_deal: bool = Field(False, description="only if the partner deal closes; 'issue' is "
+    on_deal: Flag = Field(False, description="only if the partner deal closes; 'issue' is "
                                              "then months after the close")
     retry: Retry | None = None
     refinance: Refinance | None = None
-    pik: bool = Field(False, description="coupon accrues to principal instead of being paid")
+    pik: Flag = Field(False, description="coupon accrues to principal instead of being paid")
     conversion: Conversion | None = None
     label: str | None = None
 
@@ -128,7 +128,7 @@ class CreditLine(Strict):
     rate: Rate = Field(description="annual interest on drawn amounts")
     fee: Rate | None = Field(None, description="annual commitment fee on the undrawn part")
     draw_below: Money = Field(description="draw whenever cash would fall below this")
-    on_deal: bool = Field(False, description="only if the partner deal closes: available "
+    on_deal: Flag = Field(False, description="only if the partner deal closes: available "
                           "from the close (available_from: a date, the later of the two; "
                           "months, that long after the close)")
     label: str | None = None
@@ -176,7 +176,7 @@ class LineItem(Strict):
         "(12 for a seasonal year); scaled to average 1")
     probability: Probability | None = Field(None, description="for when: event")
     programme: str | None = Field(None, description="for when: launch")
-    fcf: bool = Field(True, description="counts in free cash flow (false: financing, e.g. "
+    fcf: Flag = Field(True, description="counts in free cash flow (false: financing, e.g. "
                                         "a dividend or a stake sale)")
     label: str | None = None
 

@@ -27,7 +27,7 @@ from simcore.scenario.bounded import (
 from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
-from simcore.scenario.numbers import Real, Whole
+from simcore.scenario.numbers import Flag, Real, Whole
 from simcore.scenario.plausible import LAST_MONTH, Day, IsoMonth
 from simcore.scenario.quantity import (
     Fraction,
@@ -121,7 +121,7 @@ class Financing(Strict):
     at: When = Field(description="when the cash arrives; months after the deal closes "
                                  "when on_deal is true")
     probability: Probability = Field(description="chance the event is executed at all")
-    on_deal: bool = Field(False, description="only if the partner deal closes, timed from it")
+    on_deal: Flag = Field(False, description="only if the partner deal closes, timed from it")
     discount: Share | None = Field(None, description="equity: issue price below market "
                                       "value per share (dilution prices it)")
     coupon: Rate | None = Field(None, description="debt: annual interest rate")

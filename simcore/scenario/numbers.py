@@ -3,8 +3,11 @@
 pydantic's lax mode reads ``true`` as 1 and the quoted text ``"600"`` as 600. A
 scenario that writes either most likely means something else (a flag, a text), so
 both are refused in one line (``expected a number, got true``). Ints and floats
-stay accepted; an unquoted ``3.7e9``, which YAML 1.1 reads as text, is made a
-number when the file is read (:mod:`simcore.scenario.yamlio`).
+stay accepted; a flag takes only ``true`` or ``false`` (not 1, not ``"yes"``). Every
+number and flag of the scenario models is one of :data:`Real`, :data:`Whole`,
+:data:`NumOrText` and :data:`Flag` (checked in the tests). An unquoted ``3.7e9``,
+which YAML 1.1 reads as text, is made a number when the file is read
+(:mod:`simcore.scenario.yamlio`).
 """
 
 from __future__ import annotations
@@ -66,6 +69,14 @@ def _whole(v: Any) -> Any:
     return v
 
 
+def _flag(v: Any) -> Any:
+    """true or false only: not 1, not the text 'yes' (pydantic's lax mode reads both)."""
+    if not isinstance(v, bool):
+        raise PydanticCustomError("flag", "expected true or false, got {got}", {"got": shown(v)})
+    return v
+
+
 Real = Annotated[float, BeforeValidator(_number)]
 NumOrText = Annotated[float | str, BeforeValidator(_number_or_text)]
 Whole = Annotated[int, BeforeValidator(_whole)]
+Flag = Annotated[bool, BeforeValidator(_flag)]

@@ -29,7 +29,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simcore.scenario.bounded import Duration, Share, values_of
-from simcore.scenario.numbers import Whole
+from simcore.scenario.numbers import Flag, Whole
 from simcore.scenario.plausible import IsoMonth
 from simcore.scenario.quantity import Months, Probability, Sourced, Strict, When
 from simcore.timeline import parse_month
@@ -81,7 +81,7 @@ class Milestone(Strict):
 
     title: str | None = None
     at: When
-    requires_deal: bool = Field(False, description="only if the partner deal closes, and "
+    requires_deal: Flag = Field(False, description="only if the partner deal closes, and "
                                                    "not before it does")
     with_deal: When | None = Field(None, description="if the deal closes: the partner's "
                                    "supply, an alternative available from the later of "
