@@ -115,6 +115,23 @@ def option(extends: str, name: str = "option.yaml") -> Callable[[Path], Path]:
     return make
 
 
+FOXCONN = (ROOT / "scenarios" / "foxconn.yaml").read_text(encoding="utf-8")
+FOXCONN_CLOSE = "    triangular: {min: 2025-07, mode: 2025-12, max: 2026-06}\n"
+
+
+def foxconn(change: Callable[[str], str]) -> Callable[[Path], Path]:
+    """The bundled foxconn.yaml with ``change`` applied, as ``foxconn_bad.yaml``, beside a
+    copy of the bundled standalone.yaml it extends."""
+
+    def make(tmp: Path) -> Path:
+        (tmp / "standalone.yaml").write_text(STANDALONE, encoding="utf-8")
+        file = tmp / "foxconn_bad.yaml"
+        file.write_text(change(FOXCONN), encoding="utf-8")
+        return file
+
+    return make
+
+
 def cycle(tmp: Path) -> Path:
     (tmp / "a.yaml").write_text("extends: b.yaml\nname: a\n", encoding="utf-8")
     (tmp / "b.yaml").write_text("extends: a.yaml\nname: b\n", encoding="utf-8")
@@ -400,6 +417,11 @@ CASES = [
                     "triangular: {min: 2024-09, mode: 2026-01, max: 2026-12}")),
          "can fall on 2024-09, before the timeline's start 2025-04",
          path="financing.asset_sales.at", line=101),
+    Case("deal_close_before_start",   # was accepted, and clipped to the start
+         foxconn(sub(FOXCONN_CLOSE, FOXCONN_CLOSE.replace("min: 2025-07", "min: 2024-07"))),
+         "can fall on 2024-07, before the timeline's start 2025-04; the talks' end (close or "
+         "collapse) before the start would be moved to the start", path="deal.close",
+         line=line_of(FOXCONN, FOXCONN_CLOSE) - 1, name="foxconn_bad.yaml"),
     Case("launch_before_start",
          broken(sub("min: 2025-10, mode: 2025-12, max: 2026-04",
                     "min: 2024-10, mode: 2025-12, max: 2026-04")),

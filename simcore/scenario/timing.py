@@ -2,11 +2,13 @@
 
 A financing, a new issue, a maturity, a credit line's end or a programme's launch
 dated before the timeline's start falls outside every month the model computes, so it
-would be dropped without a word: it is refused instead. So is a scheduled programme's
-``dev_start`` before the start (its launch could land before it): a programme already
-in development says so with ``schedule.stands``. A ``dev_start`` before the start
-with a ``launch`` input is fine: it only sets the monthly rate of spending. A
-correlation pair given twice would keep only the last: it is refused too.
+would be dropped without a word: it is refused instead. So is a deal's close (the
+talks' end) that can fall before the start, which would be moved to the start, and a
+scheduled programme's ``dev_start`` before the start (its launch could land before
+it): a programme already in development says so with ``schedule.stands``. A
+``dev_start`` before the start with a ``launch`` input is fine: it only sets the
+monthly rate of spending. A correlation pair given twice would keep only the last:
+it is refused too.
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ def check_timing(sc: Scenario) -> None:
                              f"timeline's start {iso(start)}; {what} before the start would "
                              "be dropped: date it inside the timeline, or count it in the "
                              "opening balance")
+    close = sc.deal.close if sc.deal is not None else None
+    if _before(close, start):
+        raise ValueError(f"deal.close: {_when(close)} {iso(values_of(close)[0])}, before the "
+                         f"timeline's start {iso(start)}; the talks' end (close or collapse) "
+                         "before the start would be moved to the start: date it inside the "
+                         "timeline, or write a deal already closed into the scenario itself")
     _check_programmes(sc, start)
 
 
