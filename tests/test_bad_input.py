@@ -132,6 +132,16 @@ def foxconn(change: Callable[[str], str]) -> Callable[[Path], Path]:
     return make
 
 
+def option_beside(make_base: Callable[[Path], object], extends: str) -> Callable[[Path], Path]:
+    """An option that extends ``extends``, after ``make_base(tmp)`` made what it names."""
+
+    def make(tmp: Path) -> Path:
+        make_base(tmp)
+        return option(extends)(tmp)
+
+    return make
+
+
 def cycle(tmp: Path) -> Path:
     (tmp / "a.yaml").write_text("extends: b.yaml\nname: a\n", encoding="utf-8")
     (tmp / "b.yaml").write_text("extends: a.yaml\nname: b\n", encoding="utf-8")
@@ -513,6 +523,19 @@ CASES = [
          "nesting deeper than 50 levels", line=1),
     Case("fifo", fifo, "not a regular file", name="fifo.yaml"),
     Case("symlink_loop", symlink_loop, "a symbolic link loop", name="loop_a.yaml"),
+    # extends naming what is not a file: at the extends line, never an internal error
+    Case("extends_nul_byte", option('"stand\\0alone.yaml"'),
+         "base scenario 'stand\\x00alone.yaml' has a control character in its name",
+         path="extends", line=1, name="option.yaml"),
+    Case("extends_folder", option_beside(lambda t: (t / "bases").mkdir(), "bases"),
+         "base scenario 'bases' is a folder", path="extends", line=1, name="option.yaml"),
+    Case("extends_fifo", option_beside(fifo, "fifo.yaml"),
+         "base scenario 'fifo.yaml' is not a regular file (a FIFO, socket or device",
+         path="extends", line=1, name="option.yaml"),
+    Case("extends_symlink_loop", option_beside(symlink_loop, "loop_a.yaml"),
+         "a symbolic link loop", path="extends", line=1, name="option.yaml"),
+    Case("extends_name_too_long", option("a" * 5000 + ".yaml"),
+         "has a name of 5005 characters", path="extends", line=1, name="option.yaml"),
     Case("extends_outside_project", option("/etc/passwd"),
          "base scenario '/etc/passwd' is outside the scenario's project", path="extends",
          line=1, name="option.yaml"),

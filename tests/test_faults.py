@@ -470,6 +470,21 @@ def test_extends_outside_is_refused_without_reading_it(tmp_path: Path):
     assert "SECRET" not in result.output
 
 
+def test_a_nul_byte_in_extends_is_one_line_and_the_next_file_is_still_validated(
+        tmp_path: Path):
+    """A NUL byte in a base's name was 'internal error: embedded null byte' (exit 1) and
+    stopped ``sim validate`` before the files after it."""
+    (tmp_path / "a.yaml").write_text('extends: "stand\\0alone.yaml"\nname: a\n')
+    (tmp_path / "b.yaml").write_text("extends: no_such_base.yaml\nname: b\n")
+    result = invoke("validate", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].endswith("a.yaml:1: extends: base scenario 'stand\\x00alone.yaml' has a "
+                             "control character in its name; write the base's file name")
+    assert "b.yaml:1: extends: base scenario 'no_such_base.yaml' not found" in lines[1]
+
+
 def test_seeds_only_from_the_project_root(tmp_path: Path):
     """A ``seeds/`` above the scenario is ignored unless that folder is its project root."""
     (tmp_path / "seeds").mkdir()

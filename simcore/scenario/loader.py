@@ -8,6 +8,9 @@ by key, anything else (numbers, lists, whole distributions) is replaced, and a
 from __future__ import annotations
 
 import copy
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,24 +153,55 @@ def resolve(file: Path, chain: tuple[Path, ...] = (), root: Path | None = None
 
 
 def _base_file(file: Path, doc: Document, base_name: object, root: Path) -> Path:
-    """The base ``extends`` names, refused (unread) when missing or outside ``root``."""
+    """The base ``extends`` names, refused (unread) at the ``extends`` line when the name
+    is not a file name, or the file is missing, outside ``root`` or not a regular file."""
     def refuse(message: str) -> InputError:
         return InputError(Problem(message, file, doc.line_of(("extends",)), "extends"))
 
     if not isinstance(base_name, str) or not base_name.strip():
         raise refuse("'extends' takes the file name of a base scenario")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in base_name):
+        raise refuse(f"base scenario '{_escaped(base_name)}' has a control character in its "
+                     "name; write the base's file name")
+    if len(base_name) > 255:
+        raise refuse(f"base scenario '{base_name[:40]}...' has a name of {len(base_name)} "
+                     "characters; write the base's file name")
     base_file = file.parent / base_name
     try:
         inside = base_file.resolve().is_relative_to(root)
-    except (OSError, RuntimeError):   # a symlink loop: read_text names it
+    except (OSError, RuntimeError):   # a symlink loop: refused below
         inside = True
     if not inside:
         raise refuse(f"base scenario '{base_name}' is outside the scenario's project "
                      f"({root}: the nearest folder holding pyproject.toml or .git, else the "
                      "scenario's own folder); a base must be inside it")
-    if not base_file.exists() and not base_file.is_symlink():
-        raise refuse(f"base scenario '{base_name}' not found (looked for {base_file})")
+    why = _not_a_file(base_file)
+    if why:
+        raise refuse(f"base scenario '{base_name}' {why}")
     return base_file
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a scenario file (None: it is a regular file)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return f"not found (looked for {path})" if not path.is_symlink() else (
+            f"is a symbolic link to nothing ({path})")
+    except OSError as exc:
+        why = "a symbolic link loop" if exc.errno == errno.ELOOP else exc.strerror
+        return f"cannot be read ({path}): {why}"
+    if stat.S_ISDIR(mode):
+        return f"is a folder ({path}); expected a scenario file"
+    if not stat.S_ISREG(mode):
+        return f"is not a regular file (a FIFO, socket or device: {path}); expected a " \
+               "scenario file"
+    return None
+
+
+def _escaped(text: str) -> str:
+    """``text`` with control characters (and any beyond ASCII) as escapes."""
+    return text.encode("unicode_escape").decode("ascii")
 
 
 def _extends_line(file: Path) -> int | None:

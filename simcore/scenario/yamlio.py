@@ -77,6 +77,9 @@ def _read_regular(file: Path, what: str) -> bytes:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise InputError(Problem(f"no such {what}", file)) from None
+    except ValueError:   # a NUL byte in the name
+        raise InputError(Problem(f"cannot read the {what}: its name has a NUL byte",
+                                 Path(repr(str(file))[1:-1]))) from None
     except OSError as exc:
         why = "a symbolic link loop" if exc.errno == errno.ELOOP else exc.strerror
         raise InputError(Problem(f"cannot read the {what}: {why}", file)) from None
