@@ -102,13 +102,14 @@ RECOVERY = "    triangular: {min: 2025-10, mode: 2026-04, max: 2027-01}\n"   # r
 CORRELATED = "  - inputs: [operations.burn, operations.recovery_start]\n"
 
 
-def option(extends: str, name: str = "option.yaml") -> Callable[[Path], Path]:
-    """An option that extends ``extends``, with a copy of standalone.yaml beside it."""
+def option(extends: str, name: str = "option.yaml", more: str = "") -> Callable[[Path], Path]:
+    """An option that extends ``extends`` (and says ``more`` from line 4), with a copy of
+    standalone.yaml beside it."""
 
     def make(tmp: Path) -> Path:
         (tmp / "standalone.yaml").write_text(BASE, encoding="utf-8")
         file = tmp / name
-        file.write_text(f"extends: {extends}\nname: option\ntitle: An option\n",
+        file.write_text(f"extends: {extends}\nname: option\ntitle: An option\n{more}",
                         encoding="utf-8")
         return file
 
@@ -326,6 +327,12 @@ CASES = [
     Case("missing_base", option("no_such_base.yaml"),
          "base scenario 'no_such_base.yaml' not found", path="extends", line=1,
          name="option.yaml"),
+    Case("option_quantity_missing_its_unit",   # was at the base's line of floor.unit
+         option("standalone.yaml", more="floor:\n  fixed: 700\n"),
+         "required field is missing", path="floor.unit", line=4, name="option.yaml"),
+    Case("option_removes_a_required_key",
+         option("standalone.yaml", more="timeline:\n  months: null\n"),
+         "required field is missing", path="timeline.months", line=5, name="option.yaml"),
     Case("cyclic_extends", cycle, "the bases make a cycle: a.yaml -> b.yaml -> a.yaml",
          path="extends", name="b.yaml", line=1),
     Case("empty_file", raw(BAD, ""), "empty scenario file"),

@@ -145,11 +145,29 @@ def resolve(file: Path, chain: tuple[Path, ...] = (), root: Path | None = None
         return doc, [file]
     base_file = _base_file(file, doc, base_name, root)
     base, files = resolve(base_file, (*chain, real), root)
-    merged = Document(file, deep_merge(base.data, doc.data), dict(base.lines), dict(base.origins))
+    data = deep_merge(base.data, doc.data)
+    # the base's lines of what this file replaced or removed go: a key missing from a
+    # quantity this file writes whole is reported at this file's line, not the base's
+    kept = [p for p in base.lines if _present(data, p)]
+    merged = Document(file, data, {p: base.lines[p] for p in kept},
+                      {p: base.origins[p] for p in kept if p in base.origins})
     for path, line in doc.lines.items():
         merged.lines[path] = line
         merged.origins[path] = file
     return merged, [*files, file]
+
+
+def _present(data: Any, path: PathKey) -> bool:
+    """Whether ``path`` (keys and indices) leads to a value in ``data``."""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    return True
 
 
 def _base_file(file: Path, doc: Document, base_name: object, root: Path) -> Path:
