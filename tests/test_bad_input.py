@@ -310,7 +310,11 @@ CASES = [
     Case("unknown_fact_suggests",
          broken(sub("fact: core_cash_burn_usd_bn\n", "fact: core_cash_burn_usd\n")),
          "unknown fact id 'core_cash_burn_usd'; did you mean 'core_cash_burn_usd_bn'",
-         path="operations.burn", line=36),
+         path="operations.burn", line=39),   # its fact: line (was the quantity's, 36)
+    Case("unknown_fact_in_a_list",
+         broken(sub("fact: core_cash_burn_usd_bn\n",
+                    "fact:\n      - core_cash_burn_usd_bn\n      - no_such_fact\n")),
+         "unknown fact id 'no_such_fact'", path="operations.burn", line=41),
     Case("fact_and_assumption",
          broken(sub("    fact: core_cash_burn_usd_bn\n",
                     "    fact: core_cash_burn_usd_bn\n    assumption: a guess\n")),

@@ -44,9 +44,20 @@ def problems_from(exc: ValidationError, doc: Document, payload: Any) -> list[Pro
         if key in seen:
             continue
         seen.add(key)
-        file, line = doc.where(path)
+        file, line = doc.where(_line_path(err, payload, path))
         out.append(Problem(msg, file, line, dotted(path)))
     return _prefer_specific(out)
+
+
+def _line_path(err: Any, payload: Any, path: PathKey) -> PathKey:
+    """Where the line of a problem is read: an unknown fact id at its ``fact:`` line (or
+    its item in a list of ids), else at the path's own line."""
+    if err["type"] != "unknown_fact":
+        return path
+    cited = _at(payload, (*path, "fact"))
+    if isinstance(cited, list) and err["ctx"]["fact"] in cited:
+        return (*path, "fact", cited.index(err["ctx"]["fact"]))
+    return (*path, "fact")
 
 
 def _data_path(payload: Any, loc: tuple, missing: bool = False) -> PathKey:
