@@ -528,6 +528,21 @@ CASES = [
          "'no' is read by YAML 1.1 as false", path="title", line=5),
     Case("tag_on_mapping", broken(sub("  opening_cash:\n", "  opening_cash: !cash\n")),
          "the tag !cash is not supported", path="balance.opening_cash", line=19),
+    Case("standard_tag_on_mapping",   # !!map was accepted, though tags on mappings are not
+         broken(sub("  opening_cash:\n", "  opening_cash: !!map\n")),
+         "the tag !!map is not supported on a mapping; remove it", path="balance.opening_cash",
+         line=19),
+    Case("standard_tag_on_list",
+         broken(sub(CASH, "    discrete: {values: !!seq [11, 15], probs: [0.5, 0.5]}\n")),
+         "the tag !!seq is not supported on a list; remove it",
+         path="balance.opening_cash.discrete.values", line=20),
+    Case("merge_key_then_a_key_twice",   # overriding a merged key is fine, writing it twice not
+         broken(appended("anchors:\n  base: &b {x: 1, y: 2}\n  over: {<<: *b, y: 3, y: 4}\n")),
+         "duplicate key 'y' (first at line " + str(END + 3) + ")", path="anchors.over",
+         line=END + 3),
+    Case("merge_key_of_a_number", broken(appended("anchors:\n  over: {<<: 5}\n")),
+         "bad merge key (<<): expected a mapping or list of mappings", path="anchors.over",
+         line=END + 2),
     Case("nesting_20000_deep", raw(BAD, "name: " + "[" * 20000 + "]" * 20000 + "\n"),
          "nesting deeper than 50 levels", line=1),
     Case("nesting_20000_unclosed", raw(BAD, "name: " + "[" * 20000 + "\n"),
@@ -607,6 +622,25 @@ def test_every_number_and_flag_of_the_format_is_strict():
     model(Scenario)
     assert len(seen) > 30
     assert not bare, bare
+
+
+def test_a_key_beside_a_merge_key_overrides_the_merged_one(tmp_path: Path):
+    """``{<<: *usd_roll, tenor: ...}`` was refused as a duplicate 'tenor'; as in YAML, the
+    key written in the mapping wins, and its line is the one recorded."""
+    from simcore.scenario.loader import load_scenario
+
+    tenor = "tenor: {fixed: 36, unit: months, basis: judgement, assumption: three-year notes}"
+    roll = "    refinance: *usd_roll\n"
+    file = tmp_path / "standalone.yaml"
+    file.write_text(sub(roll, "    refinance: {<<: *usd_roll, " + tenor + "}\n")(STANDALONE),
+                    encoding="utf-8")
+    loaded = load_scenario(file)
+    debt = loaded.scenario.debt
+    assert debt["usd_2027"].refinance.tenor.fixed == 36
+    assert debt["usd_2025"].refinance.tenor.fixed == 60   # the anchor itself is unchanged
+    assert debt["usd_2027"].refinance.coupon == debt["usd_2025"].refinance.coupon
+    line = line_of(STANDALONE, roll)
+    assert loaded.document.line_of(("debt", "usd_2027", "refinance", "tenor", "fixed")) == line
 
 
 def squash(text: str) -> str:

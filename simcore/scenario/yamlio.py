@@ -125,7 +125,7 @@ def load_yaml(file: Path, *, what: str = "file") -> Document:
             Problem(f"the top level is {kind}; expected a mapping of keys to values", file,
                     node.start_mark.line + 1)
         )
-    builder = _Builder(file)
+    builder = _Builder(file, _tagged_collections(text))
     data = builder.build(node, (), 0)
     return Document(file, data, builder.lines)
 
@@ -159,6 +159,18 @@ def _compose(text: str, loader_class: type) -> yaml.Node | None:
         loader.dispose()
 
 
+def _tagged_collections(text: str) -> dict[tuple[int, int], str]:
+    """The tag written on a mapping or a list, by where (line, column) it starts, even
+    the standard ``!!map`` and ``!!seq``: the composed node does not say whether its tag
+    was written or implied."""
+    if "!" not in text:
+        return {}
+    events = yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return {(e.start_mark.line, e.start_mark.column): e.tag for e in events
+            if isinstance(e, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+            and e.tag is not None}
+
+
 def _syntax_problem(file: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
@@ -176,11 +188,13 @@ def _syntax_problem(file: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem
 class _Builder:
     """Builds Python data from composed nodes, recording each value's line."""
 
-    def __init__(self, file: Path):
+    def __init__(self, file: Path, tagged: dict[tuple[int, int], str] | None = None):
         self.file = file
+        self.tagged = tagged or {}
         self.lines: dict[PathKey, int] = {}
         self.count = 0
         self.constructor = yaml.SafeLoader("")
+        self.merged: dict[int, int] = {}   # id of a mapping node -> its merged pairs
 
     def build(self, node: yaml.Node, path: PathKey, depth: int, key: bool = False) -> Any:
         self.count += 1
@@ -215,31 +229,59 @@ class _Builder:
 
     def _collection(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         default = "map" if isinstance(node, yaml.MappingNode) else "seq"
-        if node.tag != f"tag:yaml.org,2002:{default}":
-            raise InputError(Problem(f"the tag {node.tag} is not supported; remove it",
-                                     self.file, node.start_mark.line + 1, dotted(path)))
+        mark = node.start_mark
+        if node.tag != f"tag:yaml.org,2002:{default}" or (mark.line, mark.column) in self.tagged:
+            tag = self.tagged.get((mark.line, mark.column), node.tag)
+            tag = tag.replace("tag:yaml.org,2002:", "!!")
+            what = "a mapping" if default == "map" else "a list"
+            raise InputError(Problem(f"the tag {tag} is not supported on {what}; remove it",
+                                     self.file, mark.line + 1, dotted(path)))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict:
-        self.constructor.flatten_mapping(node)
+        merged = self._flatten(node, path)
         out: dict = {}
-        for key_node, value_node in node.value:
+        from_merge: set[str] = set()
+        for i, (key_node, value_node) in enumerate(node.value):
             key = self.build(key_node, path, depth + 1, key=True)
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise InputError(Problem("keys must be plain text", self.file,
                                          key_node.start_mark.line + 1, dotted(path)))
             key = str(key) if not isinstance(key, str) else key
             kline = key_node.start_mark.line + 1
-            if key in out:
+            if key in out and i >= merged and key not in from_merge:
                 first = self.lines.get((*path, key))
                 raise InputError(Problem(
                     f"duplicate key '{key}' (first at line {first}); each key may appear once",
                     self.file, kline, dotted(path)))
+            if key in out:   # a key written here overrides the merged one (<<: *anchor)
+                self._forget((*path, key))
+            (from_merge.add if i < merged else from_merge.discard)(key)
             self.lines[(*path, key)] = kline
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
+
+    def _flatten(self, node: yaml.MappingNode, path: PathKey) -> int:
+        """Resolve the merge keys (``<<: *anchor``) of ``node`` in place: the merged pairs
+        come first, then those written in the mapping. Returns how many were merged."""
+        if id(node) not in self.merged:   # an alias builds the same node again
+            written = sum(k.tag != "tag:yaml.org,2002:merge" for k, _ in node.value)
+            try:
+                self.constructor.flatten_mapping(node)
+            except yaml.YAMLError as exc:
+                raise InputError(Problem(f"bad merge key (<<): {getattr(exc, 'problem', exc)}",
+                                         self.file, node.start_mark.line + 1,
+                                         dotted(path))) from None
+            self.merged[id(node)] = len(node.value) - written
+        return self.merged[id(node)]
+
+    def _forget(self, path: PathKey) -> None:
+        """Drop the lines recorded at and under ``path``."""
+        n = len(path)
+        for known in [p for p in self.lines if p[:n] == path]:
+            del self.lines[known]
 
 
 _INT, _FLOAT, _BOOL = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool"))
