@@ -27,7 +27,7 @@ from simcore.scenario.bounded import (
 from simcore.scenario.case_spec import Check, Erosion, Exchange, check_case
 from simcore.scenario.finance_refs import check_finance
 from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, Value
-from simcore.scenario.numbers import Flag, Real, Whole
+from simcore.scenario.numbers import Flag, Real, Whole, pair
 from simcore.scenario.plausible import LAST_MONTH, Day, IsoMonth
 from simcore.scenario.quantity import (
     Fraction,
@@ -51,6 +51,8 @@ from simcore.scenario.timing import check_pairs, check_timing
 from simcore.timeline import month_label, parse_month
 
 NAME = r"^[a-z][a-z0-9_]*$"
+InputPair = Annotated[tuple[str, str], pair("[input, input], e.g. [operations.burn, "
+                                            "operations.steady]")]
 
 
 # A programme's target: an ISO month (legacy: the announced start of production) or a
@@ -220,7 +222,7 @@ class Programme(Strict):
 
 
 class Correlation(Sourced):
-    inputs: tuple[str, str] = Field(description="two input paths, e.g. operations.burn")
+    inputs: InputPair = Field(description="two input paths, e.g. operations.burn")
     rho: Real = Field(ge=-1, le=1, description="Spearman rank correlation")
 
     @model_validator(mode="after")

@@ -12,6 +12,7 @@ which YAML 1.1 reads as text, is made a number when the file is read
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any
 
@@ -33,6 +34,8 @@ def shown(v: Any) -> str:
         return "a list"
     if isinstance(v, str):
         return f"'{v}'"
+    if isinstance(v, dt.date):
+        return v.isoformat()
     return repr(v)
 
 
@@ -59,6 +62,8 @@ def _number_or_text(v: Any) -> Any:
     the unit is known); not a boolean, not a number in quotes."""
     if isinstance(v, str) and not NUMBER_TEXT.match(v.strip()):
         return v
+    if isinstance(v, dict | list | tuple):
+        raise _refuse(v, "a number (or a date like '2026-04' where the unit is date)")
     return _number(v)
 
 
@@ -74,6 +79,20 @@ def _flag(v: Any) -> Any:
     if not isinstance(v, bool):
         raise PydanticCustomError("flag", "expected true or false, got {got}", {"got": shown(v)})
     return v
+
+
+def pair(what: str) -> BeforeValidator:
+    """A list of exactly two (``what`` says which, e.g. ``[low, high]``), said in one line
+    (pydantic says 'required field is missing' for one, 'at most 2 items' for three)."""
+
+    def check(v: Any) -> Any:
+        if isinstance(v, list | tuple) and len(v) != 2:
+            n = "none" if not v else f"{len(v)}: [{', '.join(shown(x) for x in v)}]"
+            raise PydanticCustomError("pair", "expected two values {what}; got {n}",
+                                      {"what": what, "n": n})
+        return v
+
+    return BeforeValidator(check)
 
 
 Real = Annotated[float, BeforeValidator(_number)]

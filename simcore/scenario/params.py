@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 class Values:
     """Turns a parameter into a float: ISO year-months for date units, else numbers."""
 
-    def __init__(self, is_date: bool, start: tuple[int, int]):
-        self.is_date, self.start = is_date, start
+    def __init__(self, unit: str, start: tuple[int, int]):
+        self.unit, self.is_date, self.start = unit, unit == "date", start
 
     def __call__(self, v: Num, what: str) -> float:
         if isinstance(v, str):
             if not self.is_date:
-                raise _rule("{what}: expected a number, got '{v}'", what=what, v=v)
+                raise self._not_a_number(v, what)
             try:
                 parse_month(v)
             except ValueError:
@@ -42,6 +42,15 @@ class Values:
         if not math.isfinite(v):
             raise _rule("{what}: expected a finite number, got {v}", what=what, v=v)
         return float(v)
+
+
+    def _not_a_number(self, v: str, what: str) -> PydanticCustomError:
+        try:
+            parse_month(v)
+        except ValueError:
+            return _rule("{what}: expected a number, got '{v}'", what=what, v=v)
+        return _rule("{what}: got the date {v}, but a quantity in {unit} takes a number, not "
+                     "a date (dates go with unit: date)", what=what, v=v, unit=self.unit)
 
 
 def _rule(msg: str, **kw: Any) -> PydanticCustomError:

@@ -19,13 +19,12 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from simcore.scenario import plausible
-from simcore.scenario.numbers import NumOrText, Real
+from simcore.scenario.numbers import NumOrText, Real, pair
 from simcore.scenario.params import Values, build
 from simcore.uncertainties import distributions as d
 
@@ -37,6 +36,7 @@ DIST_KEYS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "c
              "bernoulli", "discrete")
 
 Num = NumOrText  # text only for ISO year-months in date quantities
+Interval = Annotated[tuple[Num, Num], pair("[low, high] (the 5th and 95th percentiles)")]
 
 
 class Strict(BaseModel):
@@ -178,7 +178,7 @@ class Quantity(Sourced):
     pert: MinModeMax | None = None
     normal: MeanSd | None = None
     lognormal: MuSigma | None = None
-    ci90: tuple[Num, Num] | None = None
+    ci90: Interval | None = None
     shape: Literal["normal", "lognormal"] | None = Field(
         None, description="for ci90: the shape fitted to the interval (default: lognormal "
         "when both ends are positive, else normal)")
@@ -186,23 +186,14 @@ class Quantity(Sourced):
     discrete: DiscreteSpec | None = None
     unit: Literal[UNITS]  # type: ignore[valid-type]
 
-    @field_validator("fixed", "ci90", mode="before")
-    @classmethod
-    def _dates_to_text(cls, v: Any) -> Any:
-        if isinstance(v, dt.date):
-            return v.isoformat()[:7]
-        if isinstance(v, list):
-            return [x.isoformat()[:7] if isinstance(x, dt.date) else x for x in v]
-        return v
-
     @model_validator(mode="before")
     @classmethod
     def _date_params(cls, data: Any) -> Any:
+        """Dates YAML read (2026-04-30) as text: the year-month in a date quantity, the
+        whole date elsewhere (refused there, as the user wrote it)."""
         if isinstance(data, dict):
-            for key in ("uniform", "triangular", "pert", "normal", "discrete", "bernoulli"):
-                sub = data.get(key)
-                if isinstance(sub, dict):
-                    data = {**data, key: {k: _date_text(v) for k, v in sub.items()}}
+            month = data.get("unit") == "date"
+            data = {k: _date_text(v, month) if k in DIST_KEYS else v for k, v in data.items()}
         return data
 
     @model_validator(mode="after")
@@ -224,7 +215,7 @@ class Quantity(Sourced):
 
     def to_dist(self, start: tuple[int, int]) -> d.Dist:
         """The distribution, with dates as month offsets from ``start``."""
-        return build(self, Values(self.unit == "date", start))
+        return build(self, Values(self.unit, start))
 
     @property
     def source(self) -> str:
@@ -239,11 +230,13 @@ class Quantity(Sourced):
         return head if head in CURRENCIES and "per USD" not in self.unit else None
 
 
-def _date_text(v: Any) -> Any:
+def _date_text(v: Any, month: bool) -> Any:
     if isinstance(v, dt.date):
-        return v.isoformat()[:7]
+        return v.isoformat()[:7] if month else v.isoformat()
     if isinstance(v, list):
-        return [_date_text(x) for x in v]
+        return [_date_text(x, month) for x in v]
+    if isinstance(v, dict):
+        return {k: _date_text(x, month) for k, x in v.items()}
     return v
 
 

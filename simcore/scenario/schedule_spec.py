@@ -24,12 +24,12 @@ start of production per draw.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from simcore.scenario.bounded import Duration, Share, values_of
-from simcore.scenario.numbers import Flag, Whole
+from simcore.scenario.numbers import Flag, Whole, pair
 from simcore.scenario.plausible import IsoMonth
 from simcore.scenario.quantity import Months, Probability, Sourced, Strict, When
 from simcore.timeline import parse_month
@@ -37,6 +37,7 @@ from simcore.timeline import parse_month
 PHASES = ("design", "engineering", "validation", "industrialisation")
 Phase = Literal["design", "engineering", "validation", "industrialisation"]
 DEAL = "deal"
+Window = Annotated[tuple[IsoMonth, IsoMonth], pair("[first month, last month]")]
 PRE_SERIES = "pre_series"
 
 
@@ -117,7 +118,7 @@ class Stands(Strict):
 class Target(Sourced):
     """An announced arrival in the market: a window, and the lag from production to it."""
 
-    window: tuple[IsoMonth, IsoMonth] = Field(
+    window: Window = Field(
         description="first and last month (ISO year-months) of the announced arrival in the "
                     "market")
     to_market: Months = Field(description="months from start of production to arrival in "

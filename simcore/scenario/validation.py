@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from simcore.errors import InputError, Problem
+from simcore.scenario.numbers import shown
 from simcore.scenario.quantity import DIST_KEYS
 from simcore.scenario.yamlio import Document, PathKey, dotted, parse_dotted
 
@@ -115,13 +116,19 @@ def _message(err: dict) -> str:
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "string_type",
-                "literal_error", "dict_type", "list_type", "model_type", "bool_type",
-                "tuple_type"):
-        got = err.get("input")
-        shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-        msg = f"{msg}; got {shown}"
+    if kind in _EXPECTED:   # in the scenario's words: no model or Python type names
+        return f"expected {_EXPECTED[kind]}, got {shown(err.get('input'))}"
+    if kind == "literal_error":
+        msg = f"{msg}; got {shown(err.get('input'))}"
     return msg
+
+
+_SECTION = "a mapping of keys to values (a section)"
+_EXPECTED = {"model_type": _SECTION, "dict_type": _SECTION, "list_type": "a list",
+             "tuple_type": "a list", "string_type": "text", "bool_type": "true or false",
+             "int_type": "a whole number", "int_parsing": "a whole number",
+             "int_from_float": "a whole number", "float_type": "a number",
+             "float_parsing": "a number", "date_type": "an ISO date like '2025-03-31'"}
 
 
 def _prefer_specific(problems: list[Problem]) -> list[Problem]:
