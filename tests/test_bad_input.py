@@ -98,6 +98,8 @@ def option_correlating_its_fixed_input(tmp: Path) -> Path:
 
 NMAC_DURATION = ("    duration: {fixed: 24, unit: months, basis: judgement, assumption: "
                  "capital released by a shrinking portfolio runs out in about two years}\n")
+CASH_RATE = "    fixed: 0.01\n    unit: fraction\n    basis: judgement\n    assumption: cash held"
+DISCOUNT = "    pert: {min: 0.09, mode: 0.10, max: 0.12}\n"
 RECOVERY = "    triangular: {min: 2025-10, mode: 2026-04, max: 2027-01}\n"   # recovery_start
 CORRELATED = "  - inputs: [operations.burn, operations.recovery_start]\n"
 
@@ -424,6 +426,14 @@ CASES = [
                     "      pert: {min: -0.01, mode: 0.068, max: 0.085}\n")),
          "an annual rate must be at least 0; this pert can give -0.01",
          path="financing.bonds.coupon", line=124),
+    # rates are at least 0, as the README says (-0.5 and -0.99 were accepted)
+    Case("negative_cash_rate", bundled(sub(CASH_RATE, CASH_RATE.replace("0.01", "-0.5"))),
+         "an annual rate must be at least 0; got -0.5", path="balance.cash_rate",
+         line=line_of(STANDALONE, CASH_RATE) - 1),
+    Case("negative_discount_rate",
+         bundled(sub(DISCOUNT, "    fixed: -0.99\n")),
+         "an annual rate must be at least 0; got -0.99", path="value.discount_rate",
+         line=line_of(STANDALONE, DISCOUNT) - 1),
     Case("normal_sd_1e308", broken(sub(BURN, "    normal: {mean: 0.0, sd: 1.0e+308}\n")),
          "P0.1 is 0 - 3.09 × 1e+308 = -3.09e+308 USD bn/yr, below the plausible range ±1e6 "
          "for USD bn/yr", path="operations.burn", line=36),

@@ -239,7 +239,7 @@ class Terminal(Strict):
 class Value(Strict):
     """Enterprise and equity value from the cash paths and a terminal value."""
 
-    discount_rate: Fraction = Field(description="annual rate for discounting")
+    discount_rate: Rate = Field(description="annual rate for discounting; at least 0")
     terminal: Terminal
     shares: Shares | None = Field(None, description="existing shares, for value per share")
 

@@ -30,7 +30,6 @@ from simcore.scenario.finance_spec import CreditLine, Fx, Instrument, LineItem, 
 from simcore.scenario.numbers import Flag, Real, Whole, pair
 from simcore.scenario.plausible import LAST_MONTH, Day, IsoMonth
 from simcore.scenario.quantity import (
-    Fraction,
     Money,
     MoneyRate,
     Months,
@@ -82,7 +81,8 @@ class Balance(Strict):
                                        "the debt ladder: never due in the horizon, no coupon")
     market_value: PositiveAmount | None = Field(None, description="equity value, for "
                                                 "dilution")
-    cash_rate: Fraction | None = Field(None, description="annual interest earned on cash")
+    cash_rate: Rate | None = Field(None, description="annual interest earned on cash; at "
+                                   "least 0")
 
 
 class Operations(Strict):
