@@ -322,6 +322,17 @@ CASES = [
          broken(sub(CASH, "    discrete: {values: [11, 15], probs: [true, 0.0]}\n")),
          "expected a number, got true", path="balance.opening_cash.discrete.probs[0]",
          line=20),
+    Case("months_true", broken(sub("  months: 60 ", "  months: true ")),   # was 1 month
+         "expected a whole number, got true", path="timeline.months", line=11),
+    Case("months_quoted", broken(sub("  months: 60 ", '  months: "60" ')),
+         "expected a whole number, got the text '60'", path="timeline.months", line=11),
+    Case("capacity_true", broken(appended("resources:\n  line:\n    capacity: true\n"
+                                          "    assumption: test input\n")),
+         "expected a whole number, got true", path="resources.line.capacity", line=END + 3),
+    Case("capacity_quoted", broken(appended("resources:\n  line:\n    capacity: '2'\n"
+                                            "    assumption: test input\n")),
+         "expected a whole number, got the text '2'", path="resources.line.capacity",
+         line=END + 3),
     Case("retry_attempts_true", bundled(sub("      attempts: 1\n", "      attempts: true\n")),
          "expected a whole number, got true", path="debt.new_bond_2025.retry.attempts",
          line=line_of(STANDALONE, "      attempts: 1\n")),
