@@ -618,3 +618,17 @@ def test_disk_sizes_below_a_gigabyte_are_shown_in_megabytes(monkeypatch):
     monkeypatch.setattr(store.shutil, "disk_usage", lambda p: Usage)
     with pytest.raises(InputError, match=r"about 3.0 MB on disk .* has 2.0 MB free"):
         store.check_space(3 * 2**20)
+
+
+@pytest.mark.skipif(not Path("/proc/meminfo").exists(), reason="Linux's /proc/meminfo")
+def test_memory_available_counts_the_reclaimable_cache_not_only_free_pages():
+    """The page cache is memory a run can have: MemAvailable, at least the free pages."""
+    import os
+
+    from simcore.experiments import memory
+
+    free_pages = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    text = Path("/proc/meminfo").read_text()
+    line = next(x for x in text.splitlines() if x.startswith("MemAvailable:"))
+    assert memory.available_bytes() >= min(free_pages, int(line.split()[1]) * 1024) * 0.9
+    assert abs(memory.available_bytes() - int(line.split()[1]) * 1024) < 2**28

@@ -75,7 +75,16 @@ def check_stream_fits(sc: Scenario, draws: int, chunk: int) -> int:
 
 
 def available_bytes() -> int | None:
-    """Physical memory free now (Linux and most Unixes), or None when unknown."""
+    """Memory a run can have now, or None when unknown: Linux's MemAvailable (free memory
+    plus the page cache it can reclaim; free pages alone fall to a few hundred MB while
+    files are being read, and a 0.3 GB run was refused), else the free pages."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
