@@ -105,6 +105,11 @@ def _interrupted(out_dir: Path | None) -> typer.Exit:
 
 
 def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> None:
+    """Print and write the sweep; a number that is not finite shows as null, as in
+    summary.json (strict JSON has no NaN or Infinity)."""
+    from simcore.analysis.sweep import finite_json
+
+    data = finite_json(data)
     if json_out:
         print_json(data)
     elif not quiet:
@@ -182,8 +187,9 @@ def _executed_on(data: dict, loaded, params, settings, executor, out_dir: Path |
         data.update(res.to_dict())
         data["skipped"] = res.skipped
         for name in res.unreadable:
-            err.print(f"warning: points/{printable(name)} could not be read (corrupt or "
-                      "truncated); recomputed", markup=False, highlight=False)
+            err.print(f"warning: points/{printable(name)} could not be read (corrupt, "
+                      "truncated, or holding NaN or infinity); recomputed", markup=False,
+                      highlight=False)
         if resume and out_dir is not None:
             err.print(res.resumed(), markup=False, highlight=False)
     if tornado_metric:
@@ -363,7 +369,8 @@ def _write(folder: Path, data: dict, quiet: bool) -> None:
         with writing(folder / "sim-manifest.json"):
             write_marker(folder, "sim sweep", FILES)
         with writing(folder / "sweep.json"):
-            write_atomic(folder / "sweep.json", json.dumps(data, indent=2) + "\n")
+            write_atomic(folder / "sweep.json",
+                         json.dumps(data, indent=2, allow_nan=False) + "\n")
         if data.get("points"):
             with writing(folder / "sweep.csv"):
                 write_atomic(folder / "sweep.csv", sweep_csv(data))

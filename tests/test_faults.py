@@ -332,6 +332,49 @@ def test_corrupt_point_recomputed_with_a_warning(tmp_path: Path):
     assert json.loads(victim.read_text())["metrics"]   # rewritten whole
 
 
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_point_holding_a_non_finite_number_is_corrupt(tmp_path: Path, bad: str):
+    """No point holds NaN or infinity (a statistic that does not exist is null): a point
+    file that does is recomputed, never carried into sweep.json or sweep.csv."""
+    out = tmp_path / "sw"
+    _, first = sweep_points(STANDALONE, out)
+    victim = sorted((out / "points").glob("*.json"))[0]
+    text = victim.read_text()
+    old = json.loads(text)["metrics"]["ending_cash_mean"]
+    victim.write_text(text.replace(f'"ending_cash_mean": {old}', f'"ending_cash_mean": {bad}'))
+    result, again = sweep_points(STANDALONE, out, "--resume")
+    assert f"warning: points/{victim.name} could not be read" in result.stderr
+    assert "resumed: 1 point reused, 1 recomputed (1 corrupt)" in result.stderr
+    assert again["points"] == first["points"]
+    assert "nan" not in (out / "sweep.csv").read_text().lower()
+
+
+def test_sweep_json_is_strict_json(tmp_path: Path, monkeypatch):
+    """A number that is not finite is written as null (as summary.json does), never as
+    a bare NaN or Infinity, in sweep.json and on stdout."""
+    import simcore.analysis.sweep as sweep_mod
+
+    real = sweep_mod.evaluate_point
+
+    def with_nan(task):
+        got = real(task)
+        got["metrics"]["ending_cash_mean"] = float("nan")
+        return got
+
+    monkeypatch.setattr(sweep_mod, "evaluate_point", with_nan)
+    out = tmp_path / "sw"
+    result = invoke("sweep", STANDALONE, "-p", "capex.base=0.5", "-n", "50", "--json",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+
+    def strict(name: str) -> None:
+        raise ValueError(name)
+
+    for text in ((out / "sweep.json").read_text(), result.stdout):
+        data = json.loads(text, parse_constant=strict)
+        assert data["points"][0]["metrics"]["ending_cash_mean"] is None
+
+
 def test_changed_scenario_is_recomputed_on_resume(tmp_path: Path):
     scenario = tmp_path / "standalone.yaml"
     text = Path(STANDALONE).read_text(encoding="utf-8")

@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -162,15 +164,46 @@ def _saved(folder: Path, points: list[dict], key: dict
         if not f.exists():
             continue
         try:
-            rec = json.loads(read_text(f, "sweep point"))   # regular files only
+            rec = json.loads(read_text(f, "sweep point"),   # regular files only
+                             parse_constant=_no_constant)
             same = rec.get("params") == p and all(rec.get(k) == v for k, v in key.items())
             if same:
-                done[i] = {"params": rec["params"], "metrics": dict(rec["metrics"])}
+                done[i] = {"params": rec["params"], "metrics": _metrics(rec["metrics"])}
             else:
                 stale += 1
         except (InputError, OSError, ValueError, AttributeError, KeyError, TypeError):
             unreadable.append(f.name)
     return done, unreadable, stale
+
+
+def finite_json(obj: Any) -> Any:
+    """``obj`` with every float that is not finite as None: what a sweep writes and
+    prints is strict JSON (no NaN or Infinity), and None is how summary.json shows a
+    statistic that does not exist."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [finite_json(v) for v in obj]
+    return obj
+
+
+def _no_constant(name: str) -> None:
+    """NaN and Infinity are not JSON, and no point holds them: the file is corrupt."""
+    raise ValueError(f"{name} in a point file")
+
+
+def _metrics(metrics: dict) -> dict:
+    """A saved point's metrics, if each is what :func:`headline` gives: a finite number,
+    a year-month or None (a statistic that does not exist); else a ValueError (corrupt:
+    a point never holds NaN or infinity, which :func:`headline` turns into None)."""
+    for name, v in metrics.items():
+        ok = v is None or isinstance(v, str) or (isinstance(v, int) and not isinstance(
+            v, bool)) or (isinstance(v, float) and math.isfinite(v))
+        if not isinstance(name, str) or not ok:
+            raise ValueError(f"metric {name!r} holds {v!r}")
+    return dict(metrics)
 
 
 def _write_atomic(path: Path, data: dict) -> None:
