@@ -14,9 +14,10 @@ from rich.table import Table
 from cli.common import err, guarded, out, print_json
 from cli.options import Case, Force, JsonOut, PointDraws, Quiet, Scheduler, Seed, Sets, Workers
 from cli.progress import LazyProgress
+from cli.sweep_checks import check_request, prepare
 from cli.text import chart_safe, literal, printable
 from cli.what_ifs import load_options
-from simcore.errors import InputError, Problem
+from simcore.errors import InputError, Problem, RunError
 
 
 @guarded
@@ -58,9 +59,9 @@ def sweep(
     both, applied = load_options([scenario] + ([versus] if versus else []), set_, case)
     loaded, baseline = both[0], (both[1].scenario if versus is not None else None)
     params = parse_assignments(param)
-    _check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
+    check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
     if out_dir is not None:
-        _prepare(out_dir, resume, force)
+        prepare(out_dir, resume, force)
     settings = RunSettings(draws=draws, seed=seed)
     data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed,
                   **({"what_if": applied} if applied else {})}
@@ -72,30 +73,32 @@ def sweep(
     _report(data, out_dir, json_out, quiet)
 
 
-def _check_request(anything: bool, by: str | None, sobol_n: int | None) -> None:
-    """Refuse, before computing, a sweep with nothing to do or a --by without --sobol."""
-    if not anything:
-        raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
-                                 "--sobol", path="sim sweep"))
-    if by is not None and (by != "basis" or not sobol_n):
-        raise InputError(Problem(f"--by takes 'basis', with --sobol N (got '{by}')",
-                                 path="--by"))
-
-
 @contextlib.contextmanager
 def _kept_on_interrupt(out_dir: Path | None) -> Iterator[None]:
-    """On Ctrl-C or SIGTERM, say what the sweep kept (exit 130)."""
+    """On Ctrl-C or SIGTERM, say what the sweep kept (exit 130); a run that fails (exit 1)
+    says it too, after its cause."""
     try:
         yield
     except KeyboardInterrupt:
         raise _interrupted(out_dir) from None
+    except RunError as exc:
+        kept, points = _kept(out_dir)
+        what = (f"{kept} finished points are kept in {points}: run again with --resume to "
+                "go on") if kept else "no point was kept"
+        raise RunError(f"{exc}; {what}") from exc
+
+
+def _kept(out_dir: Path | None) -> tuple[int, Path | None]:
+    """How many finished points ``out_dir`` holds, and where."""
+    points = out_dir / "points" if out_dir is not None else None
+    if points is None or not points.is_dir() or points.is_symlink():
+        return 0, points
+    return sum(p.is_file() and not p.is_symlink() for p in points.glob("*.json")), points
 
 
 def _interrupted(out_dir: Path | None) -> typer.Exit:
     """Say what an interrupted sweep kept: the points already written, for --resume."""
-    points = out_dir / "points" if out_dir is not None else None
-    kept = (sum(p.is_file() and not p.is_symlink() for p in points.glob("*.json"))
-            if points is not None and points.is_dir() else 0)
+    kept, points = _kept(out_dir)
     if kept:
         err.print(printable(f"interrupted; {kept} finished points are kept in {points}: run "
                             "again with --resume to go on"), markup=False, highlight=False)
@@ -116,28 +119,6 @@ def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> No
         _print(data)
     if out_dir is not None:
         _write(out_dir, data, json_out)
-
-
-def _prepare(out_dir: Path, resume: bool, force: bool) -> None:
-    """Refuse an --out sim may not write; with --force, clear a folder sim wrote."""
-    from simcore.outputs.folders import (
-        check_path,
-        check_target,
-        is_sim_folder,
-        remove_sim_folder,
-    )
-    from simcore.outputs.lock import acquire
-
-    if resume:
-        check_path(out_dir)
-        acquire(out_dir)
-        if out_dir.is_dir() and any(out_dir.iterdir()) and not is_sim_folder(out_dir):
-            raise InputError(Problem("--resume refused: this folder was not written by sim",
-                                     out_dir))
-        return
-    check_target(out_dir, force)
-    if force and out_dir.exists() and any(out_dir.iterdir()):
-        remove_sim_folder(out_dir)
 
 
 def _analysed(data: dict, loaded, settings, metric: str, path: str | None,

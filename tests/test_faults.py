@@ -270,6 +270,7 @@ def test_full_disk_in_a_sweep_names_the_point(tmp_path: Path, monkeypatch):
     assert result.exit_code == 1, result.output
     line = " ".join(result.stderr.split())
     assert f"No space left on device while writing {tmp_path / 'sw' / 'points'}/" in line
+    assert line.endswith("; no point was kept"), line   # says what was kept
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
@@ -604,6 +605,66 @@ def test_a_planted_point_is_recomputed_not_read(tmp_path: Path):
 
 
 @pytest.mark.parametrize("how", ["file", "folder"])
+def _planted(out: Path, how: str, victim: Path) -> Path:
+    """In a sweep folder, ``points`` (or a point) replaced by what sim did not write."""
+    points = out / "points"
+    if how == "point_folder":
+        target = sorted(points.glob("*.json"))[0]
+        target.unlink()
+        (target / "keep").mkdir(parents=True)
+        return target
+    for p in points.iterdir():
+        p.unlink()
+    points.rmdir()
+    if how == "link":
+        points.symlink_to(victim)
+    else:
+        points.write_text("a file\n")
+    return points
+
+
+@pytest.mark.parametrize("how,phrase", [
+    ("link", "'points' in --out is a symbolic link"),
+    ("file", "'points' in --out is not a folder"),
+    ("point_folder", "is a folder, not a point sim wrote; sim will not delete it")])
+def test_a_planted_points_folder_is_refused_before_computing(tmp_path: Path, how: str,
+                                                             phrase: str):
+    """points/ that is a link (its points would land outside --out), a file, or a point
+    that is a folder: refused in one line, exit 2, before computing; nothing changed."""
+    import simcore.analysis.sweep as sweep_mod
+
+    out, victim = tmp_path / "sw", tmp_path / "victim"
+    args = ("sweep", STANDALONE, "-p", "capex.base=0.5,0.6", "-n", "50", "-q",
+            "--out", str(out))
+    assert invoke(*args).exit_code == 0
+    names = sorted(p.name for p in (out / "points").iterdir())
+    victim.mkdir()
+    for name in names:
+        (victim / name).write_text("precious\n")
+    planted = _planted(out, how, victim)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sweep_mod, "evaluate_point", None)   # computing would fail
+        result = invoke(*args, "--resume")
+    assert result.exit_code == 2, result.output
+    assert phrase in result.stderr and "nothing was changed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert all((victim / n).read_text() == "precious\n" for n in names)
+    assert planted.is_symlink() or planted.is_file() or (planted / "keep").is_dir()
+
+
+def test_resume_into_a_folder_of_another_command_is_refused(tmp_path: Path):
+    out = tmp_path / "run"
+    assert invoke("run", STANDALONE, "-n", "50", "-q", "--out", str(out)).exit_code == 0
+    before = sorted(p.name for p in out.iterdir())
+    result = invoke("sweep", STANDALONE, "-p", "capex.base=0.5", "-n", "50", "-q",
+                    "--resume", "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert "--resume refused: this folder was written by 'sim run', not by sim sweep" in \
+        result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
 def test_a_seed_linking_out_of_the_project_is_refused_unread(tmp_path: Path, how: str):
     """The fact registry reads only files inside the scenario's project: a seed file, or
     the seeds folder, that links outside is refused without its content shown."""

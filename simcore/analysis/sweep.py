@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from simcore.errors import InputError
+from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings, run
 from simcore.experiments.tasks import map_experiments, scenario_digest
 from simcore.outcomes import stats
@@ -127,6 +127,7 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
     stale = 0
     folder = Path(out_dir) / "points" if out_dir is not None else None
     if folder is not None:
+        check_points(Path(out_dir), [point_key(p) for p in points])   # before any work
         folder.mkdir(parents=True, exist_ok=True)
         write_marker(folder.parent, "sim sweep", FILES)
         if resume:
@@ -148,6 +149,25 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
             progress(len(done), len(points))
     return SweepResult([done[i] for i in range(len(points))], [p for p, _ in params], skipped,
                        sdict, unreadable, stale)
+
+
+def check_points(out_dir: Path, keys: list[str] | None = None) -> None:
+    """Refuse (one line, nothing changed) a ``points`` in ``out_dir`` that sim cannot
+    write into as its own folder: a symbolic link (points would land where it leads,
+    outside --out) or anything but a folder; and a point's place (``keys``) taken by a
+    folder, which sim did not write and will not delete."""
+    folder = Path(out_dir) / "points"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        what = "a symbolic link" if folder.is_symlink() else "not a folder"
+        raise InputError(Problem(f"'points' in --out is {what}; sim writes its points only "
+                                 "into a folder of its own there: remove or rename it "
+                                 "(nothing was changed)", out_dir))
+    for key in keys or []:
+        f = folder / f"{key}.json"
+        if f.is_dir() and not f.is_symlink():
+            raise InputError(Problem(f"points/{f.name} is a folder, not a point sim wrote; "
+                                     "sim will not delete it: move it away and run again "
+                                     "(nothing was changed)", out_dir))
 
 
 def _saved(folder: Path, points: list[dict], key: dict

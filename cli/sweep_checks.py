@@ -1,0 +1,63 @@
+"""``sim sweep``'s checks made before anything is computed: the request, and the
+--out folder a sweep writes into or resumes from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from simcore.errors import InputError, Problem
+
+
+def check_request(anything: bool, by: str | None, sobol_n: int | None) -> None:
+    """Refuse, before computing, a sweep with nothing to do or a --by without --sobol."""
+    if not anything:
+        raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
+                                 "--sobol", path="sim sweep"))
+    if by is not None and (by != "basis" or not sobol_n):
+        raise InputError(Problem(f"--by takes 'basis', with --sobol N (got '{by}')",
+                                 path="--by"))
+
+
+def prepare(out_dir: Path, resume: bool, force: bool) -> None:
+    """Refuse an --out sim may not write; with --force, clear a folder sim wrote; with
+    ``resume``, refuse a folder another command wrote or whose points/ is not a folder
+    of sim's own."""
+    from simcore.analysis.sweep import check_points
+    from simcore.outputs.folders import (
+        check_path,
+        check_target,
+        is_sim_folder,
+        remove_sim_folder,
+    )
+    from simcore.outputs.lock import acquire
+
+    if resume:
+        check_path(out_dir)
+        if out_dir.is_dir() and any(out_dir.iterdir()):
+            if not is_sim_folder(out_dir):
+                raise InputError(Problem("--resume refused: this folder was not written by "
+                                         "sim", out_dir))
+            _written_by_sweep(out_dir)
+            check_points(out_dir)
+        acquire(out_dir)
+        return
+    check_target(out_dir, force)
+    if force and out_dir.exists() and any(out_dir.iterdir()):
+        remove_sim_folder(out_dir)
+
+
+def _written_by_sweep(folder: Path) -> None:
+    """Refuse to resume into a folder whose manifest names another command (a run's
+    or a comparison's folder would get a sweep's files mixed into it)."""
+    from simcore.outputs.folders import MARKER
+
+    try:
+        command = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("command")
+    except (OSError, ValueError, AttributeError):
+        command = None
+    if command != "sim sweep":
+        who = f"by '{command}'" if isinstance(command, str) else "by another command"
+        raise InputError(Problem(f"--resume refused: this folder was written {who}, not "
+                                 "by sim sweep; give the folder of the sweep to resume, or "
+                                 "a new one (nothing was changed)", folder))
