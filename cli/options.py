@@ -10,7 +10,22 @@ Seed = Annotated[int, typer.Option("--seed", "-s", min=0, help="random seed")]
 Force = Annotated[bool, typer.Option("--force", help="replace an --out folder sim wrote")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar, no table")]
 JsonOut = Annotated[bool, typer.Option("--json", help="print the JSON only")]
-Workers = Annotated[int, typer.Option("--workers", min=0, help="local worker processes")]
+
+
+def _workers(value: int) -> int:
+    """--workers within the bound every command shares (4 per CPU, at most 256)."""
+    from simcore.errors import InputError
+    from simcore.experiments.executors import check_workers
+
+    try:
+        return check_workers(value)
+    except InputError as exc:
+        raise typer.BadParameter(exc.problems[0].message) from None
+
+
+Workers = Annotated[int, typer.Option(
+    "--workers", min=0, callback=_workers,
+    help="local worker processes (at most 4 per CPU, and 256; never more than tasks)")]
 Scheduler = Annotated[str | None, typer.Option(
     "--scheduler", help="address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786")]
 Sets = Annotated[list[str], typer.Option(

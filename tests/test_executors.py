@@ -146,3 +146,19 @@ def test_workers_exit_when_their_parent_is_killed():
         assert not any(_alive(p) for p in pids)
     finally:
         proc.kill()
+
+
+def test_no_more_worker_processes_than_tasks_and_a_bound():
+    """--workers is bounded (4 per CPU, 256) for every command, and a pool never starts
+    more processes than a map has tasks."""
+    from simcore.errors import InputError
+    from simcore.experiments.executors import MAX_WORKERS
+
+    with pytest.raises(InputError, match="worker processes"):
+        make_executor(workers=MAX_WORKERS + 1)
+    ex = make_executor(workers=MAX_WORKERS)
+    try:
+        assert sorted(r for _, r in ex.imap(abs, [-1, -2])) == [1, 2]
+        assert len(ex.pool._processes) == min(2, MAX_WORKERS)
+    finally:
+        ex.close()

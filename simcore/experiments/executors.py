@@ -66,15 +66,36 @@ class InProcess:
 
 
 class Processes:
-    """Local worker processes (concurrent.futures)."""
+    """Local worker processes (concurrent.futures): at most ``workers``, and never more
+    than a map has tasks (a pool is started at the first map, and again, larger, only
+    for a later map with more tasks)."""
 
     def __init__(self, workers: int):
+        self.workers = workers
         self.name = f"{workers} local processes"
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                        initargs=(os.getpid(),))
+        self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        """The pool, of ``workers`` processes if none is running yet."""
+        return self._pool if self._pool is not None else self._sized(self.workers)
+
+    def _sized(self, tasks: int) -> ProcessPoolExecutor:
+        want = max(1, min(self.workers, tasks))
+        if self._pool is None or self._size < want:
+            if self._pool is not None:
+                self._pool.shutdown()
+            self._pool = ProcessPoolExecutor(max_workers=want, initializer=_start_worker,
+                                             initargs=(os.getpid(),))
+            self._size = want
+        return self._pool
 
     def imap(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, Any]]:
-        futures = {self.pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        if not tasks:
+            return
+        pool = self._sized(len(tasks))
+        futures = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
         try:
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
@@ -83,7 +104,8 @@ class Processes:
                 fut.cancel()
 
     def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 class DaskExecutor:
@@ -136,8 +158,25 @@ def check_scheduler(address: str) -> str:
     return text
 
 
+MAX_WORKERS = min(256, 4 * (os.cpu_count() or 1))
+"""Local worker processes at most: 4 per CPU (each is a whole Python with numpy), and
+never over 256."""
+
+
+def check_workers(workers: int) -> int:
+    """``workers`` if it is a count of local processes sim starts (0 to
+    :data:`MAX_WORKERS`), else an InputError saying the bound."""
+    if not 0 <= workers <= MAX_WORKERS:
+        raise InputError(Problem(f"expected 0 to {MAX_WORKERS} worker processes (at most 4 "
+                                 f"per CPU, {os.cpu_count() or 1} here, and 256), got "
+                                 f"{workers}", path="--workers"))
+    return workers
+
+
 def make_executor(workers: int = 0, scheduler: Any = None):
-    """In-process (workers 0 or 1), local processes, or Dask when ``scheduler`` is given."""
+    """In-process (workers 0 or 1), local processes, or Dask when ``scheduler`` is given;
+    ``workers`` over :data:`MAX_WORKERS` is refused."""
+    check_workers(workers or 0)
     if isinstance(scheduler, str):
         scheduler = check_scheduler(scheduler)
     if scheduler is not None:
