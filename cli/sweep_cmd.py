@@ -60,9 +60,13 @@ def sweep(
     loaded, baseline = both[0], (both[1].scenario if versus is not None else None)
     params = parse_assignments(param)
     check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
+    settings = RunSettings(draws=draws, seed=seed)
+    if sobol_n:
+        from simcore.analysis.sensitivity import check_sobol
+
+        check_sobol(loaded.scenario, sobol_n, settings, sobol_metrics(loaded.scenario, by), by)
     if out_dir is not None:
         prepare(out_dir, resume, force)
-    settings = RunSettings(draws=draws, seed=seed)
     data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed,
                   **({"what_if": applied} if applied else {})}
     with _kept_on_interrupt(out_dir):
@@ -134,12 +138,9 @@ def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
                                      path="--versus"))
         lo, hi = _range(loaded, path, value_range)
         data["breakeven"] = breakeven(loaded, path, lo, hi, versus, settings, metric)
-    if sobol_n and by == "basis":
+    if sobol_n:
         data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
-                              headline_metrics(loaded.scenario), by="basis")
-    elif sobol_n:
-        data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
-                              ["min_cash", "ending_cash", "fcf_positive_month"])
+                              sobol_metrics(loaded.scenario, by), by=by)
 
 
 def _executed(data: dict, loaded, params, settings, where: tuple[int, str | None],
@@ -274,6 +275,12 @@ def _print_breakeven(data: dict) -> None:
               f"{literal(b['versus'])} on {literal(b['metric'])} over {b['range']}: "
               f"{literal(verdict)} (mean paired edge "
               f"{b['edge_at_low']} at the low end, {b['edge_at_high']} at the high end)")
+
+
+def sobol_metrics(sc, by: str | None) -> list[str]:
+    """The outcomes --sobol reads: the headline ones by basis, else three."""
+    return headline_metrics(sc) if by == "basis" else ["min_cash", "ending_cash",
+                                                       "fcf_positive_month"]
 
 
 def headline_metrics(sc) -> list[str]:

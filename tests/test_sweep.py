@@ -165,3 +165,43 @@ def test_sweep_result_converts_to_arrays_and_pandas(write_yaml):
     pd = pytest.importorskip("pandas")
     frame = res.to_pandas()
     assert isinstance(frame, pd.DataFrame) and len(frame) == 4
+
+
+STANDALONE = str(__import__("conftest").SCENARIOS / "standalone.yaml")
+
+
+def _refused(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("by", [[], ["--by", "basis"]])
+def test_sobol_too_large_for_memory_is_refused_before_computing(tmp_path, monkeypatch, by):
+    """The Sobol design's memory is estimated up front: a size that cannot fit is refused
+    in one line with the largest power of 2 that does, before the grid is computed."""
+    import re
+
+    from simcore.experiments import memory
+
+    free = 4 * 2**30
+    monkeypatch.setattr(memory, "available_bytes", lambda: free)
+    out = tmp_path / "sw"
+    line = _refused("sweep", STANDALONE, "--sobol", str(2**20), *by, "-p",
+                    "floor.fixed=4,5", "-n", "50", "--out", str(out))
+    assert "--sobol: 1,048,576 base samples over" in line
+    fits = int(re.search(r"at most --sobol (\d+) fits", line).group(1))
+    from cli.sweep_cmd import sobol_metrics
+    from simcore.analysis.sensitivity import uncertain_inputs
+    from simcore.analysis.sobol_groups import input_groups
+
+    sc = load_scenario(STANDALONE).scenario
+    names = uncertain_inputs(sc)
+    args = (len(names), RunSettings().chunk, len(input_groups(sc, names)) if by else 0,
+            len(sobol_metrics(sc, "basis" if by else None)))
+    assert memory.sobol_bytes(sc, fits, *args) <= free < memory.sobol_bytes(sc, 2 * fits,
+                                                                             *args)
+    assert not out.exists()

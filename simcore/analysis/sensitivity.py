@@ -210,12 +210,29 @@ def check_sobol_size(n: int) -> None:
                                  f"{1 << max(1, int(n).bit_length() - 1)})", path="--sobol"))
 
 
+def check_sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
+                by: str | None = None) -> list[str]:
+    """The inputs Sobol indices of ``sc`` vary; refused before any computing when ``n``
+    is not a power of 2 or the design would not fit in memory
+    (:func:`simcore.experiments.memory.check_sobol_fits`)."""
+    from simcore.experiments.memory import check_sobol_fits
+
+    check_sobol_size(n)
+    names = uncertain_inputs(sc)
+    groups = 0
+    if by == "basis":
+        from simcore.analysis.sobol_groups import input_groups
+
+        groups = len(input_groups(sc, names))
+    check_sobol_fits(sc, n, len(names), settings.chunk, groups, len(metrics))
+    return names
+
+
 def sobol(sc: Scenario, n: int, settings: RunSettings, metrics: list[str],
           n_resamples: int = 200, by: str | None = None) -> dict:
     """First-order and total Sobol indices of ``metrics`` with 95% bootstrap intervals;
     with ``by="basis"``, of the input groups fact, derived, judgement and chance."""
-    check_sobol_size(n)
-    names = uncertain_inputs(sc)
+    names = check_sobol(sc, n, settings, metrics, by)
     if by == "basis":
         from simcore.analysis.sobol_groups import sobol_by_basis
 
