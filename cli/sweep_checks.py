@@ -61,3 +61,29 @@ def _written_by_sweep(folder: Path) -> None:
         raise InputError(Problem(f"--resume refused: this folder was written {who}, not "
                                  "by sim sweep; give the folder of the sweep to resume, or "
                                  "a new one (nothing was changed)", folder))
+
+
+def check_grid_size(param: list[str], draws: int) -> None:
+    """Refuse a grid over the sweep's bounds (:func:`simcore.analysis.sweep.check_grid`)
+    from the --param texts, before their values are made (``lo:hi:n`` with a huge n)."""
+    from simcore.analysis.sweep import check_grid
+
+    check_grid([_value_count(text) for text in param], draws)
+
+
+def _value_count(text: str) -> int:
+    """How many values ``PATH=V1,V2`` or ``PATH=lo:hi:n`` gives (1 for a text the parser
+    will refuse, with its own message)."""
+    values = text.split("=", 1)[1].strip() if "=" in text else ""
+    parts = values.split(":")
+    if len(parts) == 3 and all(_number(p) for p in parts[:2]) and parts[2].strip().isdigit():
+        return max(1, int(parts[2]))
+    return len(values.split(",")) if values else 1
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -14,7 +14,7 @@ from rich.table import Table
 from cli.common import err, guarded, out, print_json
 from cli.options import Case, Force, JsonOut, PointDraws, Quiet, Scheduler, Seed, Sets, Workers
 from cli.progress import LazyProgress
-from cli.sweep_checks import check_request, prepare
+from cli.sweep_checks import check_grid_size, check_request, prepare
 from cli.text import chart_safe, literal, printable
 from cli.what_ifs import load_options
 from simcore.errors import InputError, Problem, RunError
@@ -24,7 +24,8 @@ from simcore.errors import InputError, Problem, RunError
 def sweep(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     param: list[str] = typer.Option([], "--param", "-p", help="PATH=V1,V2,... or "
-                                    "PATH=lo:hi:n; repeat for a grid"),
+                                    "PATH=lo:hi:n; repeat for a grid (at most 10,000 "
+                                    "points, and 10^9 draws in all)"),
     tornado_: bool = typer.Option(False, "--tornado", help="swing each input P10 to P90"),
     metric: str = typer.Option("ending_cash", "--metric", help="outcome for --tornado and "
                                "--breakeven (any name sim outcomes lists)"),
@@ -58,6 +59,7 @@ def sweep(
 
     both, applied = load_options([scenario] + ([versus] if versus else []), set_, case)
     loaded, baseline = both[0], (both[1].scenario if versus is not None else None)
+    check_grid_size(param, draws)
     params = parse_assignments(param)
     check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
     settings = RunSettings(draws=draws, seed=seed)

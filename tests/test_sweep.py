@@ -205,3 +205,15 @@ def test_sobol_too_large_for_memory_is_refused_before_computing(tmp_path, monkey
     assert memory.sobol_bytes(sc, fits, *args) <= free < memory.sobol_bytes(sc, 2 * fits,
                                                                              *args)
     assert not out.exists()
+
+
+def test_run_sweep_refuses_a_grid_over_the_bound(write_yaml):
+    from simcore.analysis.sweep import MAX_POINTS
+    from simcore.errors import InputError
+
+    loaded = load_scenario(write_yaml(linear_scenario()))
+    params = [("capex.base.uniform.min", [0.1, 0.2]),
+              ("balance.opening_cash.pert.mode", [11.0 + k / MAX_POINTS for k in
+                                                  range(MAX_POINTS // 2 + 1)])]
+    with pytest.raises(InputError, match="the grid has 10,002 points"):
+        run_sweep(loaded, params, RunSettings(draws=10), InProcess())

@@ -5,7 +5,8 @@ Every point runs with the same seed, so points differ only by the values swept
 each finished point is written at once to ``points/``, so a rerun with
 ``resume`` skips the points already done and ends with the same result. A point
 is reused only if it was computed from the same resolved scenario (its SHA-256)
-and settings; a changed scenario is recomputed.
+and settings; a changed scenario is recomputed. A grid has at most
+:data:`MAX_POINTS` points and :data:`MAX_DRAWS` draws in all.
 """
 
 from __future__ import annotations
@@ -33,6 +34,27 @@ from simcore.scenario.overrides import Value, once_each, shown, with_overrides
 from simcore.scenario.yamlio import read_text
 
 FILES = ["points", "sweep.json", "sweep.csv", "tornado.png"]   # what a sweep writes in --out
+MAX_POINTS = 10_000
+"""Grid points one sweep may have (the product of the values of each swept path)."""
+MAX_DRAWS = 1_000_000_000
+"""Draws one sweep may run in all (points x draws per point): about a day on one core."""
+
+
+def check_grid(counts: list[int], draws: int) -> int:
+    """The number of grid points for ``counts`` values per swept path; refused (one line,
+    before anything is made or computed) over :data:`MAX_POINTS`, or when points x
+    ``draws`` passes :data:`MAX_DRAWS`."""
+    points = math.prod(counts)
+    if points > MAX_POINTS:
+        shape = " x ".join(f"{c:,}" for c in counts)
+        raise InputError(Problem(f"the grid has {points:,} points ({shape} values); at most "
+                                 f"{MAX_POINTS:,} in one sweep: give fewer values, or sweep "
+                                 "in parts", path="--param"))
+    if points * draws > MAX_DRAWS:
+        raise InputError(Problem(f"{points:,} points x {draws:,} draws is "
+                                 f"{points * draws:,} draws; at most {MAX_DRAWS:,} in one "
+                                 "sweep: give fewer points or --draws", path="--param"))
+    return points
 
 
 def headline(res: RunResult, thresholds: Thresholds | None = None) -> dict:
@@ -117,6 +139,7 @@ def run_sweep(loaded: Loaded, params: list[tuple[str, list[Value]]], settings: R
               progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Evaluate every grid point; write each to ``out_dir/points`` as it finishes."""
     once_each([(path, ",".join(map(shown, values))) for path, values in params], "--param")
+    check_grid([len(v) for _, v in params], settings.draws)
     for path, values in params:          # bad paths or values fail here, before any work
         with_overrides(loaded, {path: values[0]})
     points = grid(params)
