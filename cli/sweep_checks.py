@@ -19,6 +19,18 @@ def check_request(anything: bool, by: str | None, sobol_n: int | None) -> None:
                                  path="--by"))
 
 
+def breakeven_span(loaded, path: str | None, versus, text: str | None) -> tuple:
+    """The range --breakeven bisects (see :func:`simcore.analysis.breakeven.
+    breakeven_range`), checked before any computing; () without --breakeven."""
+    from simcore.analysis.breakeven import breakeven_range
+
+    if not path:
+        return ()
+    if versus is None:
+        raise InputError(Problem("--breakeven needs --versus BASELINE_FILE", path="--versus"))
+    return breakeven_range(loaded, path, text)
+
+
 def prepare(out_dir: Path, resume: bool, force: bool) -> None:
     """Refuse an --out sim may not write; with --force, clear a folder sim wrote; with
     ``resume``, refuse a folder another command wrote or whose points/ is not a folder

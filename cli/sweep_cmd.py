@@ -14,10 +14,10 @@ from rich.table import Table
 from cli.common import err, guarded, out, print_json
 from cli.options import Case, Force, JsonOut, PointDraws, Quiet, Scheduler, Seed, Sets, Workers
 from cli.progress import LazyProgress
-from cli.sweep_checks import check_grid_size, check_request, prepare
+from cli.sweep_checks import breakeven_span, check_grid_size, check_request, prepare
 from cli.text import chart_safe, literal, printable
 from cli.what_ifs import load_options
-from simcore.errors import InputError, Problem, RunError
+from simcore.errors import RunError
 
 
 @guarded
@@ -32,8 +32,9 @@ def sweep(
     breakeven_path: str | None = typer.Option(None, "--breakeven", help="PATH to bisect"),
     versus: Path | None = typer.Option(None, "--versus", help="baseline scenario file: "
                                        "--breakeven and --tornado of the edge over it"),
-    value_range: str | None = typer.Option(None, "--range", help="LO:HI for --breakeven "
-                                           "(default: the input's P1 to P99)"),
+    value_range: str | None = typer.Option(None, "--range", help="LO:HI for --breakeven, "
+                                           "YYYY-MM:YYYY-MM for a date (default: the "
+                                           "input's P1 to P99)"),
     sobol_n: int | None = typer.Option(None, "--sobol", min=2, max=2**20,
                                        help="Sobol indices with N base samples (a power of "
                                        "2)"),
@@ -67,6 +68,7 @@ def sweep(
         from simcore.analysis.sensitivity import check_sobol
 
         check_sobol(loaded.scenario, sobol_n, settings, sobol_metrics(loaded.scenario, by), by)
+    span = breakeven_span(loaded, breakeven_path, baseline, value_range)
     if out_dir is not None:
         prepare(out_dir, resume, force)
     data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed,
@@ -74,8 +76,7 @@ def sweep(
     with _kept_on_interrupt(out_dir):
         _executed(data, loaded, params, settings, (workers, scheduler), out_dir, resume,
                   tornado_ and metric, quiet or json_out, baseline)
-    _analysed(data, loaded, settings, metric, breakeven_path, baseline, value_range, sobol_n,
-              by)
+    _analysed(data, loaded, settings, metric, breakeven_path, baseline, span, sobol_n, by)
     _report(data, out_dir, json_out, quiet)
 
 
@@ -128,17 +129,13 @@ def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> No
 
 
 def _analysed(data: dict, loaded, settings, metric: str, path: str | None,
-              versus, value_range: str | None, sobol_n: int | None,
-              by: str | None = None) -> None:
+              versus, span: tuple, sobol_n: int | None, by: str | None = None) -> None:
     """Break-even (against the ``versus`` scenario) and Sobol indices (in this process),
     into ``data``."""
     from simcore.analysis.sensitivity import breakeven, sobol
 
     if path:
-        if versus is None:
-            raise InputError(Problem("--breakeven needs --versus BASELINE_FILE",
-                                     path="--versus"))
-        lo, hi = _range(loaded, path, value_range)
+        lo, hi = span
         data["breakeven"] = breakeven(loaded, path, lo, hi, versus, settings, metric)
     if sobol_n:
         data["sobol"] = sobol(loaded.scenario, sobol_n, settings,
@@ -189,33 +186,6 @@ def _executed_on(data: dict, loaded, params, settings, executor, out_dir: Path |
 def _tick(bar, done: int, total: int) -> None:
     bar.total = total
     bar(done)
-
-
-def _range(loaded, path: str, text: str | None) -> tuple[float, float]:
-    import numpy as np
-
-    from simcore.scenario.overrides import parse_values
-    from simcore.scenario.quantity import Quantity
-
-    if text is not None:
-        vals = parse_values(text.replace(":", ","), "--range")
-        if len(vals) != 2 or not all(isinstance(v, float) for v in vals) or vals[0] >= vals[1]:
-            raise InputError(Problem(f"expected LO:HI with LO < HI, got '{text}'",
-                                     path="--range"))
-        return vals[0], vals[1]
-    node = loaded.document.data
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    if isinstance(node, dict) and node.get("unit") == "probability":
-        return 0.0, 1.0
-    if isinstance(node, dict):
-        q = Quantity.model_validate(node)
-        d = q.to_dist(loaded.scenario.start)
-        lo, hi = (float(x) for x in d.ppf(np.array([0.01, 0.99])))
-        if lo < hi:
-            return lo, hi
-    raise InputError(Problem(f"give --range LO:HI for '{path}' (it has no spread to "
-                             "default to)", path="--range"))
 
 
 def _print(data: dict) -> None:
@@ -271,10 +241,13 @@ def _print(data: dict) -> None:
 def _print_breakeven(data: dict) -> None:
     """The break-even line; user text (paths, names) printed literally."""
     b = data["breakeven"]
-    verdict = (f"break-even at {b['path']} = {b['value']:.6g}" if b["value"] is not None
+    value = b["value"] if not isinstance(b["value"], float) else f"{b['value']:.6g}"
+    verdict = (f"break-even at {b['path']} = {value}" if b["value"] is not None
                else b.get("note", "no break-even"))
+    if b.get("between"):
+        verdict += f" (the edge turns between {b['between'][0]} and {b['between'][1]})"
     out.print(f"[bold]Break-even[/] of {literal(data['scenario'])} against "
-              f"{literal(b['versus'])} on {literal(b['metric'])} over {b['range']}: "
+              f"{literal(b['versus'])} on {literal(b['metric'])} over {_span(b['range'])}: "
               f"{literal(verdict)} (mean paired edge "
               f"{b['edge_at_low']} at the low end, {b['edge_at_high']} at the high end)")
 
@@ -283,6 +256,10 @@ def sobol_metrics(sc, by: str | None) -> list[str]:
     """The outcomes --sobol reads: the headline ones by basis, else three."""
     return headline_metrics(sc) if by == "basis" else ["min_cash", "ending_cash",
                                                        "fcf_positive_month"]
+
+
+def _span(span: list) -> str:
+    return f"{span[0]} to {span[1]}" if isinstance(span[0], str) else str(span)
 
 
 def headline_metrics(sc) -> list[str]:

@@ -31,6 +31,7 @@ from simcore.outputs.lock import lock_path
 runner = CliRunner()
 STANDALONE = str(SCENARIOS / "standalone.yaml")
 HONDA = str(SCENARIOS / "honda.yaml")
+KKR = str(SCENARIOS / "kkr.yaml")
 
 
 def invoke(*args: str):
@@ -151,6 +152,16 @@ CLI_CASES = [
     CliCase("sweep_grid_too_many_draws", ("sweep", STANDALONE, "-p",
                                           "capex.base=0.1:1:1000", "-n", "2000000"), 2,
             "--param: 1,000 points x 2,000,000 draws is 2,000,000,000 draws; at most"),
+    CliCase("sweep_breakeven_path_missing", ("sweep", KKR, "--breakeven", "deal.nope",
+                                             "--versus", STANDALONE, "-n", "50"), 2,
+            "deal.nope: no 'nope' under deal (there: partner, terms, probability, close)"),
+    CliCase("sweep_breakeven_on_text", ("sweep", KKR, "--breakeven", "deal.partner",
+                                        "--versus", STANDALONE, "--range", "1:2"), 2,
+            "--breakeven: 'deal.partner' is str ('KKR'), not a number or a date"),
+    CliCase("sweep_breakeven_date_numeric_range", ("sweep", KKR, "--breakeven", "deal.close",
+                                                   "--versus", STANDALONE, "--range", "1:2"),
+            2, "--range: a date input takes YYYY-MM:YYYY-MM, the first month before the "
+            "second, got '1:2'"),
     CliCase("unknown_command", ("nosuch",), 2, "error: sim: no such command 'nosuch'"),
     CliCase("unknown_option_with_a_newline", ("run", STANDALONE, "--bo\nerror: forged"), 2,
             "no such option: --bo\\x0aerror: forged"),

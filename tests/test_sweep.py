@@ -217,3 +217,32 @@ def test_run_sweep_refuses_a_grid_over_the_bound(write_yaml):
                                                   range(MAX_POINTS // 2 + 1)])]
     with pytest.raises(InputError, match="the grid has 10,002 points"):
         run_sweep(loaded, params, RunSettings(draws=10), InProcess())
+
+
+@pytest.mark.parametrize("span", [[], ["--range", "2025-01:2026-01"]])
+def test_breakeven_on_a_date_input_takes_and_reports_months(span):
+    """A date input is bisected over year-months: --range takes YYYY-MM:YYYY-MM, the
+    default is its P1 to P99 in whole months, and no value sim made up is refused."""
+    kkr = str(__import__("conftest").SCENARIOS / "kkr.yaml")
+    result = CliRunner().invoke(app, ["sweep", kkr, "--breakeven", "deal.close", "--versus",
+                                      STANDALONE, "-n", "50", "--json", *span])
+    assert result.exit_code == 0, result.output
+    b = json.loads(result.stdout)["breakeven"]
+    assert b["range"] == (["2025-01", "2026-01"] if span else ["2025-07", "2026-06"])
+    assert b["value"] is None or isinstance(b["value"], str)
+
+
+def test_breakeven_by_month_finds_the_first_month_past_the_crossing():
+    from simcore.analysis.breakeven import _by_month
+    from simcore.timeline import month_index
+
+    start = (2025, 4)
+    calls = []
+
+    def edge(label: str) -> float:        # turns negative from 2025-11 on
+        calls.append(label)
+        return 6.5 - month_index(start, label)
+
+    out = _by_month(start, edge, "deal.close", "ending_cash", "base", "2025-04", "2026-12")
+    assert out["value"] == "2025-11" and out["between"] == ["2025-10", "2025-11"]
+    assert all(len(c) == 7 for c in calls) and out["iterations"] == len(calls) - 2

@@ -5,7 +5,8 @@
   baseline (``versus``) the metric is the option's paired edge over it: the mean
   per-draw difference (the median for months), with the input held in both.
 * Break-even: bisection on a swept value for the point where an option stops
-  beating a baseline on a metric, on common random numbers.
+  beating a baseline on a metric, on common random numbers
+  (:mod:`simcore.analysis.breakeven`).
 * Sobol: first-order and total indices with ``scipy.stats.sobol_indices`` over
   the inputs' uniforms (inputs are treated as independent; correlations are
   left out of this design).
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcore.analysis.breakeven import breakeven as breakeven  # where it was
 from simcore.analysis.decision import diff
 from simcore.errors import InputError, Problem
 from simcore.experiments.runner import RunResult, RunSettings, run
@@ -27,7 +29,6 @@ from simcore.outcomes.registry import lookup
 from simcore.outcomes.stats import point, run_value
 from simcore.scenario.loader import Loaded
 from simcore.scenario.model import Scenario
-from simcore.scenario.overrides import with_overrides
 from simcore.timeline import fractional_label
 from simcore.uncertainties.inputs import collect
 
@@ -140,52 +141,6 @@ def _labels(sc: Scenario, unit: str | None, lo: float, hi: float) -> list[str]:
     if unit == "date":
         return [str(fractional_label(sc.start, lo)), str(fractional_label(sc.start, hi))]
     return [f"{lo:.4g} {unit}", f"{hi:.4g} {unit}"]
-
-
-def breakeven(option: Loaded, path: str, lo: float, hi: float, baseline: Scenario,
-              settings: RunSettings, metric: str, tol: float | None = None,
-              max_iter: int = 40) -> dict:
-    """The value of ``path`` in [lo, hi] where ``option`` stops beating ``baseline`` on
-    ``metric`` (mean paired difference crosses zero), or ``value: None`` when none."""
-    base_res = run(baseline, settings)
-    o = lookup(metric, base_res)
-    if o.higher_is_better is None:
-        raise InputError(Problem(f"'{metric}' has no better direction, so no option beats "
-                                 "another on it; choose another outcome", path="--metric"))
-    sign = 1.0 if o.higher_is_better else -1.0
-    base = o.values(base_res)
-
-    def edge(v: float) -> float:
-        res = run(with_overrides(option, {path: v}), settings)
-        a = lookup(metric, res).values(res)
-        return float(sign * np.mean(diff(a, base)))
-
-    f_lo, f_hi = edge(lo), edge(hi)
-    out = {"path": path, "metric": metric, "versus": baseline.name, "range": [lo, hi],
-           "edge_at_low": _r(f_lo), "edge_at_high": _r(f_hi), "value": None, "iterations": 0}
-    if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or f_lo * f_hi >= 0:
-        if f_lo >= 0 and f_hi >= 0:
-            verdict = "the option never does worse than the baseline"
-        elif f_lo <= 0 and f_hi <= 0:
-            verdict = "the option never does better than the baseline"
-        else:
-            verdict = "the edge is not finite at an end"
-        out["note"] = f"no break-even in range: {verdict} (mean edge {f_lo:+.4g} at "\
-                      f"{lo:g}, {f_hi:+.4g} at {hi:g})"
-        return out
-    tol = tol if tol is not None else 1e-4 * abs(hi - lo)
-    a, b, fa = lo, hi, f_lo
-    it = 0
-    while abs(b - a) > tol and it < max_iter:
-        mid = (a + b) / 2
-        fm = edge(mid)
-        it += 1
-        if (fm > 0) == (fa > 0):
-            a, fa = mid, fm
-        else:
-            b = mid
-    out.update(value=_r((a + b) / 2), iterations=it)
-    return out
 
 
 def uniform_model(sc: Scenario, settings: RunSettings, metrics: list[str],
