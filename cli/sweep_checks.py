@@ -19,6 +19,17 @@ def check_request(anything: bool, by: str | None, sobol_n: int | None) -> None:
                                  path="--by"))
 
 
+def check_unused(given: dict[str, bool]) -> None:
+    """Refuse an option that would do nothing (``given``: each such option, as typed,
+    and whether it was given without what it works with)."""
+    needs = {"--resume": "--out FOLDER", "--versus": "--tornado or --breakeven",
+             "--range": "--breakeven PATH"}
+    for option, alone in given.items():
+        if alone:
+            raise InputError(Problem(f"{option} works only with {needs[option]}; without it "
+                                     "it would do nothing", path=option))
+
+
 def breakeven_span(loaded, path: str | None, versus, text: str | None) -> tuple:
     """The range --breakeven bisects (see :func:`simcore.analysis.breakeven.
     breakeven_range`), checked before any computing; () without --breakeven."""

@@ -14,7 +14,13 @@ from rich.table import Table
 from cli.common import err, guarded, out, print_json
 from cli.options import Case, Force, JsonOut, PointDraws, Quiet, Scheduler, Seed, Sets, Workers
 from cli.progress import LazyProgress
-from cli.sweep_checks import breakeven_span, check_grid_size, check_request, prepare
+from cli.sweep_checks import (
+    breakeven_span,
+    check_grid_size,
+    check_request,
+    check_unused,
+    prepare,
+)
 from cli.text import chart_safe, literal, printable
 from cli.what_ifs import load_options
 from simcore.errors import RunError
@@ -55,6 +61,9 @@ def sweep(
     case: Case = None,
 ) -> None:
     """Sweep inputs on common random numbers and rank what moves the answer."""
+    check_unused({"--resume": resume and out_dir is None,
+                  "--versus": versus is not None and not (tornado_ or breakeven_path),
+                  "--range": value_range is not None and not breakeven_path})
     from simcore.experiments.runner import RunSettings
     from simcore.scenario.overrides import parse_assignments
 

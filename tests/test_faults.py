@@ -162,6 +162,20 @@ CLI_CASES = [
                                                    "--versus", STANDALONE, "--range", "1:2"),
             2, "--range: a date input takes YYYY-MM:YYYY-MM, the first month before the "
             "second, got '1:2'"),
+    CliCase("sweep_resume_without_out", (*SWEEP, "--resume"), 2,
+            "--resume: --resume works only with --out FOLDER; without it it would do nothing"),
+    CliCase("sweep_versus_without_tornado", (*SWEEP, "--versus", HONDA), 2,
+            "--versus: --versus works only with --tornado or --breakeven"),
+    CliCase("sweep_range_without_breakeven", (*SWEEP, "--range", "1:2"), 2,
+            "--range: --range works only with --breakeven PATH"),
+    CliCase("compare_materiality_probability_over_one", (
+        "compare", STANDALONE, HONDA, "-n", "50", "--materiality", "probability=2"), 2,
+            "--materiality: a probability differs by at most 1, so 2 would make every "
+            "difference immaterial; got 'probability=2'"),
+    CliCase("report_materiality_probability_outcome_over_one", (
+        "report", STANDALONE, "-n", "50", "--materiality", "breach=1.5", "--out",
+        "{tmp}/rep"), 2,
+            "--materiality: a probability differs by at most 1"),
     CliCase("unknown_command", ("nosuch",), 2, "error: sim: no such command 'nosuch'"),
     CliCase("unknown_option_with_a_newline", ("run", STANDALONE, "--bo\nerror: forged"), 2,
             "no such option: --bo\\x0aerror: forged"),

@@ -65,8 +65,24 @@ def parse_materiality(items: list[str]) -> dict[str, float]:
             raise InputError(Problem(f"expected OUTCOME=VALUE or KIND=VALUE with a finite "
                                      f"value >= 0, got '{text}'", path="--materiality"))
         _known(name.strip(), text)
+        if x > 1 and _kind(name.strip()) == "probability":
+            raise InputError(Problem(f"a probability differs by at most 1, so {x:g} would "
+                                     f"make every difference immaterial; got '{text}'",
+                                     path="--materiality"))
         out[name.strip()] = x
     return out
+
+
+def _kind(name: str) -> str | None:
+    """The kind a --materiality name sets: itself, or the kind of the outcome (or family
+    member, ``on_time.<programme>``) it names."""
+    from simcore.outcomes.registry import FAMILIES, OUTCOMES
+
+    if name in MATERIALITY:
+        return name
+    found = [o.kind for o in OUTCOMES if o.name == name] + [
+        f.kind for f in FAMILIES if name.startswith(f.name.split(".")[0] + ".")]
+    return found[0] if found else None
 
 
 def _known(name: str, text: str) -> None:
