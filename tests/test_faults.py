@@ -647,7 +647,6 @@ def test_a_planted_point_is_recomputed_not_read(tmp_path: Path):
     assert point.name in result.stderr and point.is_file()
 
 
-@pytest.mark.parametrize("how", ["file", "folder"])
 def _planted(out: Path, how: str, victim: Path) -> Path:
     """In a sweep folder, ``points`` (or a point) replaced by what sim did not write."""
     points = out / "points"
@@ -708,6 +707,7 @@ def test_resume_into_a_folder_of_another_command_is_refused(tmp_path: Path):
     assert sorted(p.name for p in out.iterdir()) == before
 
 
+@pytest.mark.parametrize("how", ["file", "folder"])
 def test_a_seed_linking_out_of_the_project_is_refused_unread(tmp_path: Path, how: str):
     """The fact registry reads only files inside the scenario's project: a seed file, or
     the seeds folder, that links outside is refused without its content shown."""
