@@ -9,25 +9,57 @@ from pathlib import Path
 from simcore.errors import InputError, Problem
 
 
-def check_request(anything: bool, by: str | None, sobol_n: int | None) -> None:
-    """Refuse, before computing, a sweep with nothing to do or a --by without --sobol."""
+def check_request(anything: bool, by: str | None, sobol_n: int | None, sc,
+                  settings) -> None:
+    """Refuse, before computing, a sweep with nothing to do, a --by without --sobol, and
+    a --sobol that is not a power of 2 or would not fit in memory."""
+    from simcore.analysis.sensitivity import check_sobol
+
     if not anything:
         raise InputError(Problem("nothing to do: give --param, --tornado, --breakeven or "
                                  "--sobol", path="sim sweep"))
     if by is not None and (by != "basis" or not sobol_n):
         raise InputError(Problem(f"--by takes 'basis', with --sobol N (got '{by}')",
                                  path="--by"))
+    if sobol_n:
+        check_sobol(sc, sobol_n, settings, sobol_metrics(sc, by), by)
 
 
-def check_unused(given: dict[str, bool]) -> None:
-    """Refuse an option that would do nothing (``given``: each such option, as typed,
-    and whether it was given without what it works with)."""
-    needs = {"--resume": "--out FOLDER", "--versus": "--tornado or --breakeven",
-             "--range": "--breakeven PATH"}
-    for option, alone in given.items():
-        if alone:
-            raise InputError(Problem(f"{option} works only with {needs[option]}; without it "
-                                     "it would do nothing", path=option))
+def sobol_metrics(sc, by: str | None) -> list[str]:
+    """The outcomes --sobol reads: the headline ones by basis, else three."""
+    return headline_metrics(sc) if by == "basis" else ["min_cash", "ending_cash",
+                                                       "fcf_positive_month"]
+
+
+def headline_metrics(sc) -> list[str]:
+    """The outcomes a committee reads first, those the scenario can give."""
+    out = ["min_cash", "breach", "ending_cash", "fcf_positive_month"]
+    if sc.credit_lines:
+        out += ["min_liquidity", "liquidity_breach"]
+    if sc.value is not None:
+        out += ["value_per_share" if sc.value.shares is not None else "equity_value"]
+    return out
+
+
+def check_unused(resume: bool, out_dir: Path | None, versus: Path | None, tornado: bool,
+                 breakeven: str | None, value_range: str | None) -> None:
+    """Refuse an option that would do nothing without the one it works with."""
+    alone = {"--resume": (resume and out_dir is None, "--out FOLDER"),
+             "--versus": (versus is not None and not (tornado or breakeven),
+                          "--tornado or --breakeven"),
+             "--range": (value_range is not None and not breakeven, "--breakeven PATH")}
+    for option, (unused, needs) in alone.items():
+        if unused:
+            raise InputError(Problem(f"{option} works only with {needs}; without it it "
+                                     "would do nothing", path=option))
+
+
+def parsed_params(param: list[str], draws: int) -> list:
+    """The --param paths and values, a grid over the sweep's bounds refused first."""
+    from simcore.scenario.overrides import parse_assignments
+
+    check_grid_size(param, draws)
+    return parse_assignments(param)
 
 
 def breakeven_span(loaded, path: str | None, versus, text: str | None) -> tuple:

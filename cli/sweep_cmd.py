@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -16,14 +17,18 @@ from cli.options import Case, Force, JsonOut, PointDraws, Quiet, Scheduler, Seed
 from cli.progress import LazyProgress
 from cli.sweep_checks import (
     breakeven_span,
-    check_grid_size,
     check_request,
     check_unused,
+    parsed_params,
     prepare,
+    sobol_metrics,
 )
 from cli.text import chart_safe, literal, printable
 from cli.what_ifs import load_options
 from simcore.errors import RunError
+
+if TYPE_CHECKING:
+    from simcore.experiments.runner import RunSettings
 
 
 @guarded
@@ -61,32 +66,34 @@ def sweep(
     case: Case = None,
 ) -> None:
     """Sweep inputs on common random numbers and rank what moves the answer."""
-    check_unused({"--resume": resume and out_dir is None,
-                  "--versus": versus is not None and not (tornado_ or breakeven_path),
-                  "--range": value_range is not None and not breakeven_path})
-    from simcore.experiments.runner import RunSettings
-    from simcore.scenario.overrides import parse_assignments
-
-    both, applied = load_options([scenario] + ([versus] if versus else []), set_, case)
-    loaded, baseline = both[0], (both[1].scenario if versus is not None else None)
-    check_grid_size(param, draws)
-    params = parse_assignments(param)
-    check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n)
-    settings = RunSettings(draws=draws, seed=seed)
-    if sobol_n:
-        from simcore.analysis.sensitivity import check_sobol
-
-        check_sobol(loaded.scenario, sobol_n, settings, sobol_metrics(loaded.scenario, by), by)
+    check_unused(resume, out_dir, versus, tornado_, breakeven_path, value_range)
+    loaded, baseline, applied = _loaded(scenario, versus, set_, case)
+    params = parsed_params(param, draws)
+    settings = _settings(draws, seed)
+    check_request(bool(params or tornado_ or breakeven_path or sobol_n), by, sobol_n,
+                  loaded.scenario, settings)
     span = breakeven_span(loaded, breakeven_path, baseline, value_range)
     if out_dir is not None:
         prepare(out_dir, resume, force)
     data: dict = {"scenario": loaded.scenario.name, "draws": draws, "seed": seed,
                   **({"what_if": applied} if applied else {})}
-    with _kept_on_interrupt(out_dir):
-        _executed(data, loaded, params, settings, (workers, scheduler), out_dir, resume,
-                  tornado_ and metric, quiet or json_out, baseline)
+    _executed(data, loaded, params, settings, (workers, scheduler), out_dir, resume,
+              tornado_ and metric, quiet or json_out, baseline)
     _analysed(data, loaded, settings, metric, breakeven_path, baseline, span, sobol_n, by)
     _report(data, out_dir, json_out, quiet)
+
+
+def _settings(draws: int, seed: int) -> RunSettings:
+    from simcore.experiments.runner import RunSettings
+
+    return RunSettings(draws=draws, seed=seed)
+
+
+def _loaded(scenario: Path, versus: Path | None, set_: list[str], case: str | None
+            ) -> tuple:
+    """The scenario (loaded), the baseline scenario (or None) and the what-ifs applied."""
+    both, applied = load_options([scenario] + ([versus] if versus else []), set_, case)
+    return both[0], (both[1].scenario if versus is not None else None), applied
 
 
 @contextlib.contextmanager
@@ -159,7 +166,7 @@ def _executed(data: dict, loaded, params, settings, where: tuple[int, str | None
     into ``data``."""
     from simcore.experiments.executors import make_executor
 
-    with contextlib.closing(make_executor(*where)) as executor:
+    with _kept_on_interrupt(out_dir), contextlib.closing(make_executor(*where)) as executor:
         _executed_on(data, loaded, params, settings, executor, out_dir, resume,
                      tornado_metric, quiet, versus)
 
@@ -261,24 +268,8 @@ def _print_breakeven(data: dict) -> None:
               f"{b['edge_at_low']} at the low end, {b['edge_at_high']} at the high end)")
 
 
-def sobol_metrics(sc, by: str | None) -> list[str]:
-    """The outcomes --sobol reads: the headline ones by basis, else three."""
-    return headline_metrics(sc) if by == "basis" else ["min_cash", "ending_cash",
-                                                       "fcf_positive_month"]
-
-
 def _span(span: list) -> str:
     return f"{span[0]} to {span[1]}" if isinstance(span[0], str) else str(span)
-
-
-def headline_metrics(sc) -> list[str]:
-    """The outcomes a committee reads first, those the scenario can give."""
-    out = ["min_cash", "breach", "ending_cash", "fcf_positive_month"]
-    if sc.credit_lines:
-        out += ["min_liquidity", "liquidity_breach"]
-    if sc.value is not None:
-        out += ["value_per_share" if sc.value.shares is not None else "equity_value"]
-    return out
 
 
 def _print_by_basis(sob: dict) -> None:
