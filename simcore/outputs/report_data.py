@@ -80,13 +80,15 @@ def check_settings(loaded: list[Loaded], settings: ReportSettings) -> None:
     baseline that is not an option, a Sobol size that is not a power of 2, a tornado
     metric an option it is drawn for does not have (found on a two-draw pilot)."""
     from simcore.analysis.compare import _check_names
-    from simcore.analysis.sensitivity import check_sobol_size
+    from simcore.analysis.sensitivity import check_sobol
     from simcore.experiments.runner import run
     from simcore.outcomes.registry import lookup
 
     baseline = _check_names([item.scenario.name for item in loaded], settings.baseline)
-    if settings.sobol_n:
-        check_sobol_size(settings.sobol_n)
+    if settings.sobol_n:   # the power of 2, and the design's memory for each option
+        for item in loaded:
+            check_sobol(item.scenario, settings.sobol_n, RunSettings(draws=1),
+                        list(FALLBACK_HEADLINE), by="basis")
     if not settings.tornado_draws:
         return
     for item in loaded:
