@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cli.text import is_number
 from simcore.errors import InputError, Problem
 
 
@@ -131,14 +132,6 @@ def _value_count(text: str) -> int:
     will refuse, with its own message)."""
     values = text.split("=", 1)[1].strip() if "=" in text else ""
     parts = values.split(":")
-    if len(parts) == 3 and all(_number(p) for p in parts[:2]) and parts[2].strip().isdigit():
+    if len(parts) == 3 and all(is_number(p) for p in parts[:2]) and parts[2].strip().isdigit():
         return max(1, int(parts[2]))
     return len(values.split(",")) if values else 1
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -33,3 +33,12 @@ def chart_safe(data: object) -> object:
     if isinstance(data, list | tuple):
         return type(data)(chart_safe(v) for v in data)
     return data
+
+
+def is_number(text: str) -> bool:
+    """Does ``text`` read as a number (``-900``, ``1e5``, ``nan``)?"""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

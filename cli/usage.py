@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as click_errors
 
 from cli.common import EXIT_BAD_INPUT, err
-from cli.text import printable
+from cli.text import is_number, printable
 
 _BOUNDS = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
            "greater_than": ("above", "gt"), "less_than": ("below", "lt")}
@@ -91,7 +91,7 @@ def _name(param: Any) -> str:
 
 def _pydantic(e: dict) -> str:
     got = e.get("input")
-    shown = repr(got) if isinstance(got, str) and not _numeric(got) else str(got)
+    shown = repr(got) if isinstance(got, str) and not is_number(got) else str(got)
     kind = e.get("type", "")
     if kind in _BOUNDS:
         word, key = _BOUNDS[kind]
@@ -101,11 +101,3 @@ def _pydantic(e: dict) -> str:
     if kind == "value_error":
         return str(e.get("ctx", {}).get("error", e.get("msg", ""))).rstrip(".")
     return f"{e.get('msg', 'bad value').rstrip('.')}; got {shown}"
-
-
-def _numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
