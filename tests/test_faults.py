@@ -176,6 +176,10 @@ CLI_CASES = [
         "report", STANDALONE, "-n", "50", "--materiality", "breach=1.5", "--out",
         "{tmp}/rep"), 2,
             "--materiality: a probability differs by at most 1"),
+    CliCase("compare_materiality_share_over_one", (
+        "compare", STANDALONE, HONDA, "-n", "50", "--materiality", "dilution=3"), 2,
+            "--materiality: a share differs by at most 1, so 3 would make every "
+            "difference immaterial; got 'dilution=3'"),
     CliCase("unknown_command", ("nosuch",), 2, "error: sim: no such command 'nosuch'"),
     CliCase("unknown_option_with_a_newline", ("run", STANDALONE, "--bo\nerror: forged"), 2,
             "no such option: --bo\\x0aerror: forged"),

@@ -65,8 +65,9 @@ def parse_materiality(items: list[str]) -> dict[str, float]:
             raise InputError(Problem(f"expected OUTCOME=VALUE or KIND=VALUE with a finite "
                                      f"value >= 0, got '{text}'", path="--materiality"))
         _known(name.strip(), text)
-        if x > 1 and _kind(name.strip()) == "probability":
-            raise InputError(Problem(f"a probability differs by at most 1, so {x:g} would "
+        kind = _kind(name.strip())
+        if x > 1 and kind in ("probability", "share"):
+            raise InputError(Problem(f"a {kind} differs by at most 1, so {x:g} would "
                                      f"make every difference immaterial; got '{text}'",
                                      path="--materiality"))
         out[name.strip()] = x
