@@ -141,7 +141,7 @@ def _report(data: dict, out_dir: Path | None, json_out: bool, quiet: bool) -> No
     elif not quiet:
         _print(data)
     if out_dir is not None:
-        _write(out_dir, data, json_out)
+        _write(out_dir, data, json_out or quiet)
 
 
 def _analysed(data: dict, loaded, settings, metric: str, path: str | None,

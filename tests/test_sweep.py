@@ -246,3 +246,11 @@ def test_breakeven_by_month_finds_the_first_month_past_the_crossing():
     out = _by_month(start, edge, "deal.close", "ending_cash", "base", "2025-04", "2026-12")
     assert out["value"] == "2025-11" and out["between"] == ["2025-10", "2025-11"]
     assert all(len(c) == 7 for c in calls) and out["iterations"] == len(calls) - 2
+
+
+def test_quiet_sweep_into_a_folder_prints_nothing(tmp_path):
+    out = tmp_path / "sw"
+    r = CliRunner().invoke(app, ["sweep", STANDALONE, "-n", "50", "-p",
+                                 "operations.burn.pert.min=-800,-780", "--out", str(out), "-q"])
+    assert r.exit_code == 0 and r.output == "", r.output
+    assert (out / "sweep.json").is_file()
