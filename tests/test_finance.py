@@ -238,6 +238,14 @@ def test_equity_at_a_discount_dilutes_and_a_convertible_converts(write_yaml):
                                    disc * value / shares, rtol=1e-12)
 
 
+def test_a_flow_item_dated_before_the_start_runs_from_the_start(write_yaml):
+    """An item written per year that began before the timeline is ongoing: it runs from
+    month 0 (only a one-off dated before the start is refused)."""
+    sc = base(items={"x": {"amount": q(-1.2, "USD bn/yr"), "start": q("2025-01", "date")}})
+    res = go(write_yaml, sc)
+    np.testing.assert_allclose(res.finance.bridge["items.x"], -1.2, rtol=1e-9)
+
+
 def test_interest_on_cash_compounds_monthly(write_yaml):
     sc = base()
     sc["balance"]["cash_rate"] = q(0.06, "fraction")
@@ -253,6 +261,9 @@ def test_interest_on_cash_compounds_monthly(write_yaml):
                       "programme": "nope"}}}, "unknown programme 'nope'"),
     ({"debt": {"x": bond(1.0, 0.05, "2026-01", probability=q(0.5, "probability"))}},
      "belong to a new issue"),
+    ({"items": {"x": {"amount": q(-1.0, "USD bn"), "start": q("2025-01", "date")}}},
+     "items.x.start: is 2025-01, before the timeline's start 2025-04; a one-off item before "
+     "the start would be paid in the first month"),
 ])
 def test_bad_finance_input_names_the_entry(write_yaml, bad, msg):
     from simcore.errors import InputError

@@ -2,7 +2,8 @@
 
 A financing, a new issue, a maturity, a credit line's end or a programme's launch
 dated before the timeline's start falls outside every month the model computes, so it
-would be dropped without a word: it is refused instead. So is a deal's close (the
+would be dropped without a word, and a one-off line item (always or on its own event)
+would be paid in the first month: each is refused instead. So is a deal's close (the
 talks' end) that can fall before the start, which would be moved to the start, and a
 scheduled programme's ``dev_start`` before the start (its launch could land before
 it): a programme already in development says so with ``schedule.stands``. A
@@ -35,11 +36,15 @@ def check_timing(sc: Scenario) -> None:
         dated.append((f"debt.{k}.maturity", ins.maturity, "a maturity"))
     for k, line in sc.credit_lines.items():
         dated.append((f"credit_lines.{k}.maturity", line.maturity, "a credit line's end"))
+    for k, item in sc.items.items():   # a flow dated earlier runs from the start: fine
+        if item.one_off and item.when in ("always", "event"):
+            dated.append((f"items.{k}.start", item.start, "a one-off item"))
     for path, q, what in dated:
         if _before(q, start):
+            fate = "paid in the first month" if what == "a one-off item" else "dropped"
             raise ValueError(f"{path}: {_when(q)} {iso(values_of(q)[0])}, before the "
                              f"timeline's start {iso(start)}; {what} before the start would "
-                             "be dropped: date it inside the timeline, or count it in the "
+                             f"be {fate}: date it inside the timeline, or count it in the "
                              "opening balance")
     close = sc.deal.close if sc.deal is not None else None
     if _before(close, start):
