@@ -28,7 +28,7 @@ from simcore.errors import InputError, Problem, RunError
 from simcore.outputs.lock import acquire, release
 
 MARKER = "sim-manifest.json"
-NAME_EXTRA = 14      # the most sim adds to --out's name beside it: '.<name>.old.XXXXXXXX'
+NAME_EXTRA = 14   # the most sim adds to --out's name beside it: '.<name>.old.' + 8 random
 # the temporary files sim makes (mkstemp: 8 random characters), left by a kill -9
 _TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp|\..+\.tmp-[A-Za-z0-9_]{8}\.[A-Za-z0-9]+")
 
